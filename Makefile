@@ -1,0 +1,51 @@
+# Thin wrapper over CMake. Build trees live under build/<kind>/.
+#   make            Release build: build/release/mysql2ch
+#   make debug      Debug build:   build/debug/mysql2ch
+#   make asan       ASan+UBSan:    build/asan/mysql2ch
+#   make fuzz       libFuzzer targets (clang): build/fuzz/fuzz/*
+#   make test       everything the tests need on a fresh machine, then every test (scripts/test.sh)
+#   make bench      the benchmarks under bench/ (servers started as for the tests)
+#   make format / make tidy
+JOBS ?= $(shell nproc)
+CMAKE_GEN := -G Ninja
+
+.PHONY: all release debug asan fuzz test bench deps format tidy clean
+
+all: release
+
+deps:
+	@scripts/install-deps.sh
+
+release: deps
+	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build/release -j $(JOBS)
+
+debug: deps
+	@cmake -S . -B build/debug $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build build/debug -j $(JOBS)
+
+asan: deps
+	@cmake -S . -B build/asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMYSQL2CH_SANITIZE=ON -DMYSQL2CH_BENCH=OFF >/dev/null
+	@cmake --build build/asan -j $(JOBS)
+
+fuzz: deps
+	@scripts/install-deps.sh --test
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B build/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DMYSQL2CH_FUZZ=ON -DMYSQL2CH_TESTS=OFF -DMYSQL2CH_BENCH=OFF >/dev/null
+	@cmake --build build/fuzz -j $(JOBS)
+
+test:
+	@scripts/test.sh
+
+bench: release
+	@scripts/testenv.sh start
+	@bench/run.sh
+
+format:
+	@find src tests bench fuzz -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+tidy: release
+	@find src -name '*.cpp' | xargs clang-tidy -p build/release --quiet
+
+clean:
+	rm -rf build

@@ -1,0 +1,71 @@
+#include "cli/app.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "check/destination_checks.h"
+#include "check/report.h"
+#include "check/source_checks.h"
+#include "common/log.h"
+#include "config/config.h"
+
+namespace mysql2ch {
+namespace {
+
+int config_failure(const Error& e) {
+  fmt::print(stderr, "mysql2ch: {}\n", e.message());
+  return kExitUsage;
+}
+
+int run_check(const std::string& config_path, bool json) {
+  auto config = load_config(config_path);
+  if (!config.ok()) return config_failure(config.error());
+  CheckReport report;
+  check_source(*config, report);
+  check_destination(*config, report);
+  if (json) {
+    fmt::print("{}\n", report.to_json().dump(2));
+  } else {
+    fmt::print("{}", report.render_text());
+  }
+  return report.passed() ? kExitOk : kExitCheckFailed;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"mysql2ch keeps ClickHouse an exact, near-real-time mirror of MySQL and MariaDB."};
+  app.set_version_flag("--version", std::string("mysql2ch ") + MYSQL2CH_VERSION);
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "error, warn, info, debug or trace")->envname("MYSQL2CH_LOG_LEVEL");
+
+  std::string config_path;
+  bool json = false;
+  auto* check = app.add_subcommand(
+      "check", "Check every prerequisite of the source and the destination, with the fix for each failure.");
+  check->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+  check->add_flag("--json", json, "Print the report as JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  if (auto st = set_log_level(log_level); !st.ok()) {
+    fmt::print(stderr, "mysql2ch: {}\n", st.error().message());
+    return kExitUsage;
+  }
+  try {
+    if (check->parsed()) return run_check(config_path, json);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mysql2ch: unexpected failure: {}\n", e.what());
+    return kExitRuntime;
+  }
+  return kExitUsage;
+}
+
+}  // namespace mysql2ch
