@@ -51,7 +51,8 @@ struct TlsInfo {
   bool used = false;
   std::string version;  // e.g. "TLSv1.3"
   std::string cipher;
-  bool verified = false;  // the server certificate was verified against the configured CA
+  bool verified = false;       // the server certificate chain was verified against the configured CA
+  bool host_verified = false;  // and the host name was checked against it (verify-identity)
 };
 
 // A fully buffered text-protocol result. NULL is std::nullopt.
@@ -65,6 +66,11 @@ struct QueryResult {
 
 class Connection {
  public:
+  // Connects, authenticates and reads ServerInfo/TlsInfo. Bounded by the options' timeouts: an unreachable
+  // host, or a port where something other than MySQL listens, fails within connect_timeout_s.
+  // TLS modes: disabled (never), preferred (if the server offers it), required (or fail), verify-ca (chain
+  // checked against tls.ca), verify-identity (chain and host name). With preferred/required a configured CA
+  // is also enforced, as Connector/C does.
   static Result<Connection> open(const ConnectOptions& options);
 
   Connection(Connection&& other) noexcept;
@@ -91,6 +97,8 @@ class Connection {
 
  private:
   Connection(st_mysql* mysql, std::string endpoint);
+  Status load_server_info();
+  void load_tls_info(const SourceTls& tls);
 
   st_mysql* mysql_ = nullptr;
   std::string endpoint_;
