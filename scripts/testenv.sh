@@ -4,7 +4,8 @@
 #   run through its own dynamic loader), ClickHouse 18.16 (Debian) with HTTP and HTTPS, and chDB's
 #   libchdb.so (npm package @chdb/lib-linux-x64-gnu).
 #
-#   scripts/testenv.sh start [mariadb|mysql|clickhouse|chdb ...]   start (all by default); harmless when running
+#   scripts/testenv.sh start [mariadb|mysql|clickhouse|chdb|mariadb-misconf|mysql-misconf ...]
+#                                                                 start (all by default); harmless when running
 #   scripts/testenv.sh stop                                       stop every server by its PID file
 #   scripts/testenv.sh status                                     one line per server
 #   scripts/testenv.sh env                                        the variables tests read, as shell assignments
@@ -13,6 +14,14 @@
 #   MYSQL2CH_TESTENV   data directory of the servers        (default /tmp/mysql2ch-testenv)
 #   MYSQL2CH_CACHE     downloads kept between runs          (default ${XDG_CACHE_HOME:-~/.cache}/mysql2ch)
 #   MARIADB_PORT MYSQL_PORT CH_HTTP_PORT CH_HTTPS_PORT CH_TCP_PORT   (defaults 13306 13310 18123 18443 19000)
+#   MARIADB_MISCONF_PORT MYSQL_MISCONF_PORT                          (defaults 13307 13311)
+#
+# The two *-misconf sources are deliberately set up wrong, for the tests of `mysql2ch check`:
+#   mariadb-misconf: binlog_format=STATEMENT, binlog_row_image=MINIMAL, gtid_strict_mode=OFF, binlogs expire
+#                    after 1 hour, no TLS at all.
+#   mysql-misconf:   binary log disabled, binlog_format=STATEMENT, binlog_row_image=MINIMAL,
+#                    binlog_row_metadata=MINIMAL, gtid_mode=OFF, binlog_expire_logs_seconds=86400,
+#                    binlog_row_value_options=PARTIAL_JSON, binlog_transaction_compression=ON; TLS as the others.
 set -euo pipefail
 
 T=${MYSQL2CH_TESTENV:-/tmp/mysql2ch-testenv}
@@ -22,6 +31,8 @@ MYSQL_PORT=${MYSQL_PORT:-13310}
 CH_HTTP_PORT=${CH_HTTP_PORT:-18123}
 CH_HTTPS_PORT=${CH_HTTPS_PORT:-18443}
 CH_TCP_PORT=${CH_TCP_PORT:-19000}
+MARIADB_MISCONF_PORT=${MARIADB_MISCONF_PORT:-13307}
+MYSQL_MISCONF_PORT=${MYSQL_MISCONF_PORT:-13311}
 CERTS=$T/certs
 SID=$CACHE/mysql-sid          # unpacked MySQL 9.x root and its loader wrapper
 CHDB_DIR=$CACHE/chdb
@@ -144,6 +155,67 @@ start_mysql() {
   log "MySQL $("$SID/sidrun" "$R/usr/sbin/mysqld" --version 2>/dev/null | awk '{print $3}') ready on 127.0.0.1:$MYSQL_PORT"
 }
 
+start_mariadb_misconf() {
+  local M=$T/mariadb-misconf
+  pid_alive "$M/server.pid" && [[ ! -f $M/.fresh ]] && return 0
+  mkdir -p "$M"
+  if [[ ! -d $M/data/mysql ]]; then
+    mariadb-install-db --no-defaults --user=root --datadir="$M/data" --auth-root-authentication-method=normal \
+      --skip-test-db >"$M/install.log" 2>&1 || { log "mariadb-install-db failed, see $M/install.log"; return 1; }
+    touch "$M/.fresh"
+  fi
+  if ! pid_alive "$M/server.pid"; then
+  /usr/sbin/mariadbd --no-defaults --user=root --datadir="$M/data" --socket="$M/sock" --pid-file="$M/mariadbd.pid" \
+    --log-error="$M/error.log" --bind-address=127.0.0.1 --port="$MARIADB_MISCONF_PORT" --skip-name-resolve --server-id=2 \
+    --log-bin="$M/data/mariadb-bin" --binlog-format=STATEMENT --binlog-row-image=MINIMAL --gtid-strict-mode=OFF \
+    --binlog-expire-logs-seconds=3600 --innodb-buffer-pool-size=32M --performance-schema=OFF \
+    --character-set-server=utf8mb4 --max-connections=100 >/dev/null 2>&1 &
+  echo $! > "$M/server.pid"
+  fi
+  wait_for "MariaDB (misconfigured) on :$MARIADB_MISCONF_PORT" mariadb-admin -S "$M/sock" -uroot ping \
+    || { tail -20 "$M/error.log" >&2; return 1; }
+  if [[ -f $M/.fresh ]]; then
+    mariadb -S "$M/sock" -uroot -e "CREATE USER IF NOT EXISTS 'repl'@'127.0.0.1' IDENTIFIED BY 'replpass'; $REPL_GRANTS
+      CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'; ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY 'rootpass';
+      GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;"
+    rm -f "$M/.fresh"
+  fi
+  log "MariaDB (misconfigured) ready on 127.0.0.1:$MARIADB_MISCONF_PORT"
+}
+
+start_mysql_misconf() {
+  local S=$T/mysql-misconf R=$SID/root
+  pid_alive "$S/server.pid" && return 0
+  fetch_mysql
+  mkdir -p "$S/files"
+  local O=(--no-defaults --user=root --basedir="$R/usr" --lc-messages-dir="$R/usr/share/mysql"
+    --character-sets-dir="$R/usr/share/mysql/charsets" --plugin-dir="$R/usr/lib/mysql/plugin" --datadir="$S/data"
+    --socket="$S/sock" --pid-file="$S/mysqld.pid" --log-error="$S/error.log" --secure-file-priv="$S/files"
+    --bind-address=127.0.0.1 --port="$MYSQL_MISCONF_PORT" --mysqlx=OFF --skip-name-resolve
+    --server-id="$MYSQL_MISCONF_PORT" --disable-log-bin --binlog-format=STATEMENT --binlog-row-image=MINIMAL
+    --binlog-row-metadata=MINIMAL --gtid-mode=OFF --enforce-gtid-consistency=OFF --binlog-expire-logs-seconds=86400
+    --binlog-row-value-options=PARTIAL_JSON --binlog-transaction-compression=ON --innodb-buffer-pool-size=32M
+    --performance-schema=OFF --max-connections=100
+    --ssl-ca="$CERTS/ca.pem" --ssl-cert="$CERTS/server-cert.pem" --ssl-key="$CERTS/server-key.pem")
+  local fresh=0
+  if [[ ! -d $S/data/mysql ]]; then
+    rm -rf "$S/data"
+    "$SID/sidrun" "$R/usr/sbin/mysqld" "${O[@]}" --initialize-insecure >"$S/init.log" 2>&1 \
+      || { log "mysqld --initialize failed, see $S/init.log"; return 1; }
+    fresh=1
+  fi
+  "$SID/sidrun" "$R/usr/sbin/mysqld" "${O[@]}" >/dev/null 2>&1 &
+  echo $! > "$S/server.pid"
+  wait_for "MySQL (misconfigured) on :$MYSQL_MISCONF_PORT" mariadb-admin -S "$S/sock" -uroot ping \
+    || { tail -20 "$S/error.log" >&2; return 1; }
+  if [[ $fresh == 1 ]]; then
+    mariadb -S "$S/sock" -uroot -e "CREATE USER 'repl'@'127.0.0.1' IDENTIFIED WITH caching_sha2_password BY 'replpass'; $REPL_GRANTS
+      CREATE USER 'root'@'127.0.0.1' IDENTIFIED WITH caching_sha2_password BY 'rootpass';
+      GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;"
+  fi
+  log "MySQL (misconfigured) ready on 127.0.0.1:$MYSQL_MISCONF_PORT"
+}
+
 start_clickhouse() {
   local D=$T/clickhouse
   pid_alive "$D/server.pid" && return 0
@@ -190,6 +262,8 @@ MARIADB_PORT=$MARIADB_PORT
 MARIADB_SOCKET=$T/mariadb/sock
 MYSQL_PORT=$MYSQL_PORT
 MYSQL_SOCKET=$T/mysql/sock
+MARIADB_MISCONF_PORT=$MARIADB_MISCONF_PORT
+MYSQL_MISCONF_PORT=$MYSQL_MISCONF_PORT
 CH_HTTP_PORT=$CH_HTTP_PORT
 CH_HTTPS_PORT=$CH_HTTPS_PORT
 MYSQL2CH_LIBCHDB=$CHDB_DIR/libchdb.so
@@ -200,7 +274,7 @@ EOF
 
 status() {
   local n f
-  for n in mariadb mysql clickhouse; do
+  for n in mariadb mysql clickhouse mariadb-misconf mysql-misconf; do
     f=$T/$n/server.pid
     if pid_alive "$f"; then echo "$n: running (pid $(cat "$f"))"; else echo "$n: stopped"; fi
   done
@@ -211,15 +285,17 @@ cmd=${1:-status}; shift || true
 case $cmd in
   start)
     mkdir -p "$T"; gen_certs
-    targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(mariadb mysql clickhouse chdb)
+    targets=("$@"); [[ ${#targets[@]} -eq 0 ]] && targets=(mariadb mysql clickhouse chdb mariadb-misconf mysql-misconf)
     for s in "${targets[@]}"; do
       case $s in
         mariadb) start_mariadb ;; mysql) start_mysql ;; clickhouse) start_clickhouse ;; chdb) fetch_chdb ;;
-        *) log "unknown server '$s' (mariadb, mysql, clickhouse, chdb)"; exit 2 ;;
+        mariadb-misconf) start_mariadb_misconf ;; mysql-misconf) start_mysql_misconf ;;
+        *) log "unknown server '$s' (mariadb, mysql, clickhouse, chdb, mariadb-misconf, mysql-misconf)"; exit 2 ;;
       esac
     done ;;
-  stop) for n in mysql clickhouse mariadb; do stop_pidfile "$T/$n/server.pid"; done ;;
+  stop) for n in mysql clickhouse mariadb mysql-misconf mariadb-misconf; do stop_pidfile "$T/$n/server.pid"; done ;;
   status) status ;;
   env) print_env ;;
-  *) echo "usage: $0 start [mariadb|mysql|clickhouse|chdb ...] | stop | status | env" >&2; exit 2 ;;
+  *) echo "usage: $0 start [mariadb|mysql|clickhouse|chdb|mariadb-misconf|mysql-misconf ...] | stop | status | env" >&2
+     exit 2 ;;
 esac

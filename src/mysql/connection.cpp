@@ -19,15 +19,22 @@ bool set_option(st_mysql* mysql, mysql_option option, const T* value) {
   return mysql_optionsv(mysql, option, value) == 0;
 }
 
-// TLS as libmariadb 3.3 does it (checked against the test servers): a CA file makes it verify the server's
-// chain; MYSQL_OPT_SSL_VERIFY_SERVER_CERT adds the host name check; MYSQL_OPT_SSL_ENFORCE refuses a server
-// without TLS; any TLS option (an empty cipher list included) asks for TLS without enforcing it.
+bool tls_mandatory(TlsMode mode) { return mode != TlsMode::kDisabled && mode != TlsMode::kPreferred; }
+
+// Authentication plugins that never put the password on the wire in clear text.
+constexpr const char* kNoCleartextAuth = "mysql_native_password,caching_sha2_password,sha256_password,client_ed25519";
+
+// TLS as libmariadb 3.3.20 does it (checked against the test servers): a CA file makes it verify the server's
+// chain; MYSQL_OPT_SSL_VERIFY_SERVER_CERT adds the host name check; any TLS option (an empty cipher list
+// included) asks for TLS. MYSQL_OPT_SSL_ENFORCE does NOT refuse a server that offers no TLS: open() checks
+// that after the handshake, and until then only plugins that keep the password secret are allowed.
 bool apply_tls(st_mysql* mysql, const SourceTls& tls) {
-  const my_bool enforce = tls.mode != TlsMode::kDisabled && tls.mode != TlsMode::kPreferred;
+  const my_bool enforce = tls_mandatory(tls.mode);
   const my_bool verify_identity = tls.mode == TlsMode::kVerifyIdentity;
   bool ok = set_option(mysql, MYSQL_OPT_SSL_ENFORCE, &enforce) &&
             set_option(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_identity);
   if (tls.mode == TlsMode::kDisabled) return ok;
+  if (enforce) ok = ok && set_option(mysql, MARIADB_OPT_RESTRICTED_AUTH, kNoCleartextAuth);
   ok = ok && set_option(mysql, MYSQL_OPT_SSL_CIPHER, "");
   if (!tls.ca.empty()) ok = ok && set_option(mysql, MYSQL_OPT_SSL_CA, tls.ca.c_str());
   if (!tls.cert.empty()) ok = ok && set_option(mysql, MYSQL_OPT_SSL_CERT, tls.cert.c_str());
@@ -162,7 +169,14 @@ Result<Connection> Connection::open(const ConnectOptions& options) {
   const char* database = options.database.empty() ? nullptr : options.database.c_str();
   if (mysql_real_connect(mysql, options.host.c_str(), options.user.c_str(), options.password.reveal().c_str(),
                          database, options.port, nullptr, 0) == nullptr) {
-    return error_of(mysql, endpoint, "connecting to");
+    Error e = error_of(mysql, endpoint, "connecting to");
+    if (e.code() != ErrorCode::kProtocol) return e;
+    return std::move(e).context(fmt::format("no MySQL greeting within {} s (is it a MySQL port?)",
+                                            options.connect_timeout_s));
+  }
+  if (tls_mandatory(options.tls.mode) && mysql_get_ssl_cipher(mysql) == nullptr) {
+    return make_error(ErrorCode::kTls, "connecting to {}: the server does not support TLS, but tls.mode is {}",
+                      endpoint, tls_mode_name(options.tls.mode));
   }
   TRY(conn.load_server_info());
   conn.load_tls_info(options.tls);
