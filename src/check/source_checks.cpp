@@ -47,8 +47,7 @@ Result<SourceSettings> load_settings(Connection& conn) {
 
 // The user's authentication plugin, when the user may read mysql.user (empty otherwise: it is informative).
 std::string auth_plugin(Connection& conn) {
-  auto r = conn.query_value(
-      "SELECT plugin FROM mysql.user WHERE CONCAT(user, '@', host) = CURRENT_USER()");
+  auto r = conn.query_value("SELECT plugin FROM mysql.user WHERE CONCAT(user, '@', host) = CURRENT_USER()");
   return r.ok() && r->has_value() ? **r : std::string();
 }
 
@@ -65,8 +64,11 @@ CheckItem binlogs_item(Connection& conn, const SourceSettings& settings) {
   const int size = r->column("File_size");
   uint64_t total = 0;
   for (const auto& row : r->rows) total += number_at(row, size);
-  if (r->rows.empty()) return {"source.binlogs", CheckState::kFail, title, "no binary log files", "enable the binary log"};
-  return {"source.binlogs", CheckState::kPass, title,
+  if (r->rows.empty())
+    return {"source.binlogs", CheckState::kFail, title, "no binary log files", "enable the binary log"};
+  return {"source.binlogs",
+          CheckState::kPass,
+          title,
           fmt::format("{} file{}, {} in total ({} .. {})", r->rows.size(), r->rows.size() == 1 ? "" : "s",
                       human_bytes(total), text_at(r->rows.front(), name), text_at(r->rows.back(), name)),
           {}};
@@ -89,8 +91,7 @@ CheckItem server_id_item(Connection& conn, uint32_t configured) {
   } else {
     why = r.error().message();
   }
-  return evaluate_server_id(configured, conn.server().server_id, ids, why, conn.server().flavor,
-                            current_account(conn));
+  return evaluate_server_id(configured, conn.server().server_id, ids, why, conn.server().flavor, current_account(conn));
 }
 
 std::vector<std::string> grant_lines(const QueryResult& r) {
@@ -126,7 +127,8 @@ Result<LoadedGrants> load_grants(Connection& conn) {
   const std::vector<std::string> active = active_roles(conn);
   const bool mariadb = conn.server().flavor == ServerFlavor::kMariaDB;
   if (!active.empty() && !mariadb) {
-    TRY_ASSIGN(QueryResult r, conn.query(fmt::format("SHOW GRANTS FOR CURRENT_USER() USING {}", fmt::join(active, ","))));
+    TRY_ASSIGN(QueryResult r,
+               conn.query(fmt::format("SHOW GRANTS FOR CURRENT_USER() USING {}", fmt::join(active, ","))));
     merge_grants(out.grants, parse_grants(grant_lines(r)));
   }
   std::set<std::string> seen;
@@ -144,8 +146,8 @@ Result<LoadedGrants> load_grants(Connection& conn) {
     merge_grants(out.grants, more);
   }
   for (const auto& role : out.grants.roles) {
-    const bool is_active = mariadb ? seen.count(role) > 0
-                                   : std::find(active.begin(), active.end(), role) != active.end();
+    const bool is_active =
+        mariadb ? seen.count(role) > 0 : std::find(active.begin(), active.end(), role) != active.end();
     if (!is_active) out.inactive_roles.push_back(role);
   }
   return out;

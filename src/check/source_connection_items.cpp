@@ -9,9 +9,13 @@ constexpr const char* kReachableTitle = "source server reachable";
 constexpr const char* kTlsTitle = "source connection TLS";
 constexpr const char* kAuthTitle = "source authentication";
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
 
-std::string endpoint_of(const SourceConfig& s) { return fmt::format("{}:{}", s.host, s.port); }
+std::string endpoint_of(const SourceConfig& s) {
+  return fmt::format("{}:{}", s.host, s.port);
+}
 
 std::string tls_fix(const SourceConfig& s, const std::string& message) {
   if (contains(message, "Validation of SSL server certificate failed") && s.tls.mode == TlsMode::kVerifyIdentity) {
@@ -47,8 +51,10 @@ std::string auth_fix(const SourceConfig& s, const std::string& message) {
       "CREATE USER '{}'@'%' IDENTIFIED BY '...';",
       s.user);
   if (s.tls.mode == TlsMode::kDisabled) {
-    fix = "if the account requires TLS (REQUIRE SSL / X509), set source.tls.mode: required "
-          "(it is disabled)\notherwise " + fix;
+    fix =
+        "if the account requires TLS (REQUIRE SSL / X509), set source.tls.mode: required "
+        "(it is disabled)\notherwise " +
+        fix;
   }
   return fix;
 }
@@ -85,9 +91,7 @@ void report_connect_failure(const SourceConfig& source, const Error& error, Chec
       report.pass("source.reachable", kReachableTitle, fmt::format("{} answered", endpoint_of(source)));
       report.fail("source.auth", kAuthTitle, message, auth_fix(source, message));
       break;
-    default:
-      report.fail("source.reachable", kReachableTitle, message, failure_fix(source, error.code()));
-      break;
+    default: report.fail("source.reachable", kReachableTitle, message, failure_fix(source, error.code())); break;
   }
   report.info("source.not_checked", "remaining source checks", "not run: there is no connection to the source");
 }
@@ -118,7 +122,9 @@ CheckItem tls_item(const SourceTls& config, const TlsInfo& tls) {
             "set source.tls.mode: verify-ca (or verify-identity) and source.tls.ca: the CA file of the server's "
             "certificate"};
   }
-  return {"source.tls", CheckState::kPass, kTlsTitle,
+  return {"source.tls",
+          CheckState::kPass,
+          kTlsTitle,
           fmt::format("{}; certificate verified against {}{}", used, config.ca,
                       tls.host_verified ? " including the host name" : " (host name not checked: verify-ca)"),
           {}};

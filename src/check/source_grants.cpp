@@ -202,20 +202,24 @@ CheckItem evaluate_privileges(const AccountGrants& grants, ServerFlavor flavor, 
     for (char c : db) quoted += c == '`' ? std::string("``") : std::string(1, c);
     fixes.push_back(fmt::format("GRANT SELECT ON {}`.* TO {};", quoted, account));
   }
-  if (no_select_tables > 0) missing.push_back(fmt::format("SELECT on {} selected table{}", no_select_tables,
-                                                          no_select_tables == 1 ? "" : "s"));
+  if (no_select_tables > 0)
+    missing.push_back(fmt::format("SELECT on {} selected table{}", no_select_tables, no_select_tables == 1 ? "" : "s"));
   const std::string via = grants.roles.empty() ? "" : fmt::format(" (roles: {})", fmt::join(grants.roles, ", "));
   if (missing.empty()) {
     const char* client = flavor == ServerFlavor::kMariaDB ? "BINLOG MONITOR" : "REPLICATION CLIENT";
-    return {"source.privileges", CheckState::kPass, title,
-            fmt::format("{} has SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, {}{}", account, client, via), {}};
+    return {"source.privileges",
+            CheckState::kPass,
+            title,
+            fmt::format("{} has SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, {}{}", account, client, via),
+            {}};
   }
   std::string found = fmt::format("{} lacks {}{}", account, fmt::join(missing, ", "), via);
   std::string fix;
   if (!inactive_roles.empty()) {
     found += fmt::format("; granted but inactive at login: {}", fmt::join(inactive_roles, ", "));
-    fix = flavor == ServerFlavor::kMariaDB ? fmt::format("SET DEFAULT ROLE {} FOR {};\n", inactive_roles.front(), account)
-                                           : fmt::format("SET DEFAULT ROLE ALL TO {};\n", account);
+    fix = flavor == ServerFlavor::kMariaDB
+              ? fmt::format("SET DEFAULT ROLE {} FOR {};\n", inactive_roles.front(), account)
+              : fmt::format("SET DEFAULT ROLE ALL TO {};\n", account);
   }
   fix += fmt::format("{}", fmt::join(fixes, "\n"));
   return {"source.privileges", CheckState::kFail, title, std::move(found), std::move(fix)};

@@ -13,7 +13,9 @@ namespace {
 constexpr uint64_t kDay = 86400;
 constexpr uint64_t kRequiredRetention = 7 * kDay;
 
-bool is_mariadb(const SourceSettings& s) { return s.flavor == ServerFlavor::kMariaDB; }
+bool is_mariadb(const SourceSettings& s) {
+  return s.flavor == ServerFlavor::kMariaDB;
+}
 
 std::string upper_value(const SourceSettings& s, const std::string& name) {
   std::string v = s.get(name).value_or("");
@@ -21,7 +23,9 @@ std::string upper_value(const SourceSettings& s, const std::string& name) {
   return v;
 }
 
-bool is_on(const std::string& value) { return value == "ON" || value == "1" || value == "TRUE"; }
+bool is_on(const std::string& value) {
+  return value == "ON" || value == "1" || value == "TRUE";
+}
 
 // How to change a dynamic global variable so that it also survives a restart, per flavor.
 std::string set_global_fix(const SourceSettings& s, std::string_view name, std::string_view sql_value,
@@ -75,10 +79,21 @@ std::optional<std::string> SourceSettings::get(const std::string& name) const {
 }
 
 const std::vector<std::string>& source_setting_names() {
-  static const std::vector<std::string> names{
-      "log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata", "gtid_mode", "enforce_gtid_consistency",
-      "gtid_strict_mode", "binlog_expire_logs_seconds", "expire_logs_days", "binlog_expire_logs_auto_purge",
-      "binlog_transaction_compression", "log_bin_compress", "binlog_row_value_options", "basedir", "version_comment"};
+  static const std::vector<std::string> names{"log_bin",
+                                              "binlog_format",
+                                              "binlog_row_image",
+                                              "binlog_row_metadata",
+                                              "gtid_mode",
+                                              "enforce_gtid_consistency",
+                                              "gtid_strict_mode",
+                                              "binlog_expire_logs_seconds",
+                                              "expire_logs_days",
+                                              "binlog_expire_logs_auto_purge",
+                                              "binlog_transaction_compression",
+                                              "log_bin_compress",
+                                              "binlog_row_value_options",
+                                              "basedir",
+                                              "version_comment"};
   return names;
 }
 
@@ -135,8 +150,9 @@ CheckItem evaluate_gtid(const SourceSettings& s) {
   if (mode != "ON") {
     if (mode == "OFF") fix += "SET PERSIST gtid_mode = OFF_PERMISSIVE;\n";
     if (mode == "OFF" || mode == "OFF_PERMISSIVE") fix += "SET PERSIST gtid_mode = ON_PERMISSIVE;\n";
-    fix += "wait until SHOW STATUS LIKE 'Ongoing_anonymous_transaction_count' is 0, then\n"
-           "SET PERSIST gtid_mode = ON;";
+    fix +=
+        "wait until SHOW STATUS LIKE 'Ongoing_anonymous_transaction_count' is 0, then\n"
+        "SET PERSIST gtid_mode = ON;";
   }
   if (!fix.empty() && fix.back() == '\n') fix.pop_back();
   if (!s.managed_service.empty()) {
@@ -147,7 +163,8 @@ CheckItem evaluate_gtid(const SourceSettings& s) {
 }
 
 std::optional<uint64_t> retention_seconds(const SourceSettings& s) {
-  if (!is_mariadb(s) && s.get("binlog_expire_logs_auto_purge") && !is_on(upper_value(s, "binlog_expire_logs_auto_purge"))) {
+  if (!is_mariadb(s) && s.get("binlog_expire_logs_auto_purge") &&
+      !is_on(upper_value(s, "binlog_expire_logs_auto_purge"))) {
     return 0;  // MySQL 8.0.29+: automatic purge switched off
   }
   std::optional<uint64_t> seconds;
@@ -171,10 +188,10 @@ CheckItem evaluate_retention(const SourceSettings& s) {
             ? "CALL mysql.rds_set_configuration('binlog retention hours', 168);\n"
               "(see it with CALL mysql.rds_show_configuration;)"
             : fmt::format("set the binary log retention of the {} instance to 7 days or more", s.managed_service);
-    return item("source.retention", CheckState::kWarn, title,
-                fmt::format("{} manages binlog retention outside the server variables: not visible here",
-                            s.managed_service),
-                fix);
+    return item(
+        "source.retention", CheckState::kWarn, title,
+        fmt::format("{} manages binlog retention outside the server variables: not visible here", s.managed_service),
+        fix);
   }
   if (!seconds) {
     return item("source.retention", CheckState::kWarn, title,

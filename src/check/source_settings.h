@@ -49,7 +49,8 @@ std::optional<uint64_t> retention_seconds(const SourceSettings& s);
 // The replica id check: `configured` must differ from the source's own @@server_id and from every replica
 // the source lists as connected. `replica_ids` is nullopt when the list could not be read (`why` says why);
 // `account` ('user'@'host') is named in the GRANT that would let it be read.
-CheckItem evaluate_server_id(uint32_t configured, uint32_t source_own, const std::optional<std::vector<uint32_t>>& replica_ids,
-                             const std::string& why, ServerFlavor flavor, const std::string& account);
+CheckItem evaluate_server_id(uint32_t configured, uint32_t source_own,
+                             const std::optional<std::vector<uint32_t>>& replica_ids, const std::string& why,
+                             ServerFlavor flavor, const std::string& account);
 
 }  // namespace mysql2ch

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "check/report.h"
 #include "common/result.h"
@@ -25,10 +24,10 @@ struct SourceTable {
   std::string schema;
   std::string name;
   std::string engine;
-  uint64_t estimated_rows = 0;   // information_schema.TABLES.TABLE_ROWS (an estimate for InnoDB)
-  uint64_t estimated_bytes = 0;  // DATA_LENGTH + INDEX_LENGTH
+  uint64_t estimated_rows = 0;           // information_schema.TABLES.TABLE_ROWS (an estimate for InnoDB)
+  uint64_t estimated_bytes = 0;          // DATA_LENGTH + INDEX_LENGTH
   std::vector<std::string> primary_key;  // column names in key order; empty: no primary key
-  std::vector<LobColumn> lob_columns;     // BLOB/TEXT/JSON columns (values up to 4 GiB)
+  std::vector<LobColumn> lob_columns;    // BLOB/TEXT/JSON columns (values up to 4 GiB)
 
   std::string qualified() const { return schema + "." + name; }
 };

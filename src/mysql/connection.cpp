@@ -19,7 +19,9 @@ bool set_option(st_mysql* mysql, mysql_option option, const T* value) {
   return mysql_optionsv(mysql, option, value) == 0;
 }
 
-bool tls_mandatory(TlsMode mode) { return mode != TlsMode::kDisabled && mode != TlsMode::kPreferred; }
+bool tls_mandatory(TlsMode mode) {
+  return mode != TlsMode::kDisabled && mode != TlsMode::kPreferred;
+}
 
 // Authentication plugins that never put the password on the wire in clear text.
 constexpr const char* kNoCleartextAuth = "mysql_native_password,caching_sha2_password,sha256_password,client_ed25519";
@@ -65,24 +67,19 @@ ErrorCode classify(unsigned code, std::string_view message) {
     case ER_TABLEACCESS_DENIED_ERROR:
     case ER_ACCOUNT_HAS_BEEN_LOCKED:
     case CR_AUTH_PLUGIN_CANNOT_LOAD:
-    case CR_AUTH_PLUGIN_ERR:
-      return ErrorCode::kAuth;
-    case CR_SSL_CONNECTION_ERROR:
-      return ErrorCode::kTls;
+    case CR_AUTH_PLUGIN_ERR: return ErrorCode::kAuth;
+    case CR_SSL_CONNECTION_ERROR: return ErrorCode::kTls;
     case CR_VERSION_ERROR:
     case CR_MALFORMED_PACKET:
-    case CR_SERVER_HANDSHAKE_ERR:
-      return ErrorCode::kProtocol;
+    case CR_SERVER_HANDSHAKE_ERR: return ErrorCode::kProtocol;
     case CR_SERVER_LOST:
     case CR_SERVER_LOST_EXTENDED:
       // Connected, but no greeting: something listens there that is not a MySQL server (or it hung).
       return message.find("handshake") != std::string_view::npos ? ErrorCode::kProtocol : ErrorCode::kUnavailable;
     case ER_CON_COUNT_ERROR:
     case ER_HOST_IS_BLOCKED:
-    case ER_SERVER_SHUTDOWN:
-      return ErrorCode::kUnavailable;
-    default:
-      break;
+    case ER_SERVER_SHUTDOWN: return ErrorCode::kUnavailable;
+    default: break;
   }
   if (code >= CR_MIN_ERROR && code <= CR_MAX_ERROR) return ErrorCode::kUnavailable;
   if (code >= CR_EVENT_CREATE_FAILED && code <= CR_MARIADB_LAST_ERROR) return ErrorCode::kUnavailable;
@@ -110,7 +107,9 @@ uint32_t parse_version_id(std::string_view version) {
   return parts[0] * 10000 + parts[1] * 100 + parts[2];
 }
 
-bool mentions_mariadb(std::string_view text) { return to_lower(text).find("mariadb") != std::string::npos; }
+bool mentions_mariadb(std::string_view text) {
+  return to_lower(text).find("mariadb") != std::string::npos;
+}
 
 }  // namespace
 
@@ -167,12 +166,12 @@ Result<Connection> Connection::open(const ConnectOptions& options) {
     return make_error(ErrorCode::kInvalidArgument, "connecting to {}: Connector/C rejected an option", endpoint);
   }
   const char* database = options.database.empty() ? nullptr : options.database.c_str();
-  if (mysql_real_connect(mysql, options.host.c_str(), options.user.c_str(), options.password.reveal().c_str(),
-                         database, options.port, nullptr, 0) == nullptr) {
+  if (mysql_real_connect(mysql, options.host.c_str(), options.user.c_str(), options.password.reveal().c_str(), database,
+                         options.port, nullptr, 0) == nullptr) {
     Error e = error_of(mysql, endpoint, "connecting to");
     if (e.code() != ErrorCode::kProtocol) return e;
-    return std::move(e).context(fmt::format("no MySQL greeting within {} s (is it a MySQL port?)",
-                                            options.connect_timeout_s));
+    return std::move(e).context(
+        fmt::format("no MySQL greeting within {} s (is it a MySQL port?)", options.connect_timeout_s));
   }
   if (tls_mandatory(options.tls.mode) && mysql_get_ssl_cipher(mysql) == nullptr) {
     return make_error(ErrorCode::kTls, "connecting to {}: the server does not support TLS, but tls.mode is {}",
@@ -193,9 +192,8 @@ Status Connection::load_server_info() {
   server_.version_id = parse_version_id(server_.version);
   const auto id = parse_uint(row[0].value_or(""));
   server_.server_id = static_cast<uint32_t>(id.value_or(0));
-  server_.flavor = mentions_mariadb(server_.version) || mentions_mariadb(row[2].value_or(""))
-                       ? ServerFlavor::kMariaDB
-                       : ServerFlavor::kMySQL;
+  server_.flavor = mentions_mariadb(server_.version) || mentions_mariadb(row[2].value_or("")) ? ServerFlavor::kMariaDB
+                                                                                              : ServerFlavor::kMySQL;
   return {};
 }
 

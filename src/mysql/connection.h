@@ -42,9 +42,9 @@ enum class ServerFlavor { kMySQL, kMariaDB };
 
 struct ServerInfo {
   ServerFlavor flavor = ServerFlavor::kMySQL;
-  std::string version;       // as the server reports it, e.g. "9.7.4-2" or "10.11.19-MariaDB-0+deb12u1-log"
-  uint32_t version_id = 0;   // major*10000 + minor*100 + patch, e.g. 90704, 101119
-  uint32_t server_id = 0;    // @@server_id
+  std::string version;      // as the server reports it, e.g. "9.7.4-2" or "10.11.19-MariaDB-0+deb12u1-log"
+  uint32_t version_id = 0;  // major*10000 + minor*100 + patch, e.g. 90704, 101119
+  uint32_t server_id = 0;   // @@server_id
 };
 
 struct TlsInfo {

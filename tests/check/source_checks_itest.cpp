@@ -18,9 +18,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int mariadb_misconf_port() { return std::stoi(testenv::env_or("MARIADB_MISCONF_PORT", "13307")); }
-int mysql_misconf_port() { return std::stoi(testenv::env_or("MYSQL_MISCONF_PORT", "13311")); }
-std::string cert(const std::string& name) { return testenv::certs_dir() + "/" + name; }
+int mariadb_misconf_port() {
+  return std::stoi(testenv::env_or("MARIADB_MISCONF_PORT", "13307"));
+}
+int mysql_misconf_port() {
+  return std::stoi(testenv::env_or("MYSQL_MISCONF_PORT", "13311"));
+}
+std::string cert(const std::string& name) {
+  return testenv::certs_dir() + "/" + name;
+}
 
 // What one test's configuration says about the source.
 struct SourceSpec {
@@ -166,12 +172,24 @@ TEST_P(GoodSource, EverySourceItemPasses) {
   s.tls = fmt::format("{{mode: verify-identity, ca: {}}}", cert("ca.pem"));
   s.exclude = "['src_chk_db.no_pk']";
   const CheckRun r = run_check(name("good"), s);
-  const std::vector<std::string> expected{
-      "source.reachable", "source.tls",         "source.auth",        "source.log_bin",
-      "source.binlog_format", "source.binlog_row_image", "source.binlog_row_metadata", "source.gtid",
-      "source.retention", "source.binlogs",     "source.server_id",   "source.privileges",
-      "source.binlog_compression", "source.row_value_options", "source.tables", "source.tables_without_pk",
-      "source.lob_columns", "source.baseline"};
+  const std::vector<std::string> expected{"source.reachable",
+                                          "source.tls",
+                                          "source.auth",
+                                          "source.log_bin",
+                                          "source.binlog_format",
+                                          "source.binlog_row_image",
+                                          "source.binlog_row_metadata",
+                                          "source.gtid",
+                                          "source.retention",
+                                          "source.binlogs",
+                                          "source.server_id",
+                                          "source.privileges",
+                                          "source.binlog_compression",
+                                          "source.row_value_options",
+                                          "source.tables",
+                                          "source.tables_without_pk",
+                                          "source.lob_columns",
+                                          "source.baseline"};
   EXPECT_EQ(r.source_ids(), expected) << r.text;
   for (const auto& id : r.source_ids()) {
     const std::string state = r.state(id);
@@ -179,7 +197,7 @@ TEST_P(GoodSource, EverySourceItemPasses) {
   }
   EXPECT_EQ(r.state("source.binlog_format"), "pass");
   EXPECT_NE(r.text.find(GetParam().mariadb ? "✔ source server reachable: MariaDB 10.11."
-                                            : "✔ source server reachable: MySQL 9."),
+                                           : "✔ source server reachable: MySQL 9."),
             std::string::npos)
       << r.text;
   EXPECT_NE(r.text.find("certificate verified against " + cert("ca.pem") + " including the host name"),
@@ -206,11 +224,13 @@ TEST_P(GoodSource, BaselineDescribesTheSelectedTables) {
   EXPECT_EQ(doc["tables"][1]["estimated_rows"], 3);
   EXPECT_TRUE(doc["taken_at"].get<std::string>().ends_with("Z"));
   // The table without a primary key is reported, with the fix.
-  EXPECT_TRUE(r.has_line("! selected tables have a primary key: 1 without (copied append-only: updates and deletes "
-                         "add rows): src_chk_db.no_pk"))
+  EXPECT_TRUE(
+      r.has_line("! selected tables have a primary key: 1 without (copied append-only: updates and deletes "
+                 "add rows): src_chk_db.no_pk"))
       << r.text;
-  EXPECT_TRUE(r.has_line("· large object columns (BLOB/TEXT/JSON) in selected tables: 1: src_chk_db.with_pk.body "
-                         "(longtext)"))
+  EXPECT_TRUE(
+      r.has_line("· large object columns (BLOB/TEXT/JSON) in selected tables: 1: src_chk_db.with_pk.body "
+                 "(longtext)"))
       << r.text;
 }
 
@@ -234,8 +254,9 @@ TEST_P(GoodSource, DatabaseLevelSelectCountsOnlyForItsDatabase) {
   EXPECT_EQ(own.state("source.privileges"), "pass") << own.text;
   s.include = "['src_chk_db.*', 'src_chk_other.*']";
   const CheckRun other = run_check(name("dbsel_other"), s);
-  EXPECT_TRUE(other.has_line("✘ privileges of the source user: 'src_chk_dbsel'@'127.0.0.1' lacks SELECT on 1 "
-                             "selected table"))
+  EXPECT_TRUE(
+      other.has_line("✘ privileges of the source user: 'src_chk_dbsel'@'127.0.0.1' lacks SELECT on 1 "
+                     "selected table"))
       << other.text;
   EXPECT_TRUE(other.has_line("    fix: GRANT SELECT ON `src_chk_other`.* TO 'src_chk_dbsel'@'127.0.0.1';"))
       << other.text;
@@ -267,8 +288,9 @@ TEST_P(GoodSource, RequireSslAccountNeedsTls) {
   const CheckRun plain = run_check(name("ssl_plain"), s);
   EXPECT_EQ(plain.exit_code, 1);
   EXPECT_EQ(plain.state("source.auth"), "fail") << plain.text;
-  EXPECT_TRUE(plain.has_line("    fix: if the account requires TLS (REQUIRE SSL / X509), set source.tls.mode: required "
-                             "(it is disabled)"))
+  EXPECT_TRUE(
+      plain.has_line("    fix: if the account requires TLS (REQUIRE SSL / X509), set source.tls.mode: required "
+                     "(it is disabled)"))
       << plain.text;
   EXPECT_EQ(plain.state("source.not_checked"), "info");
   EXPECT_EQ(plain.source_ids().size(), 3u) << plain.text;  // reachable, auth, not_checked
@@ -282,9 +304,10 @@ TEST_P(GoodSource, ServerIdOfTheSourceItself) {
   SourceSpec s = spec();
   s.server_id = GetParam().mariadb ? 1 : static_cast<uint32_t>(GetParam().port);
   const CheckRun r = run_check(name("own_id"), s);
-  EXPECT_TRUE(r.has_line(fmt::format("✘ source.server_id is unique in the replication topology: {} is the source's "
-                                     "own server_id",
-                                     s.server_id)))
+  EXPECT_TRUE(
+      r.has_line(fmt::format("✘ source.server_id is unique in the replication topology: {} is the source's "
+                             "own server_id",
+                             s.server_id)))
       << r.text;
   EXPECT_EQ(r.exit_code, 1);
 }
@@ -293,8 +316,9 @@ TEST_P(GoodSource, IncludePatternMatchingNothing) {
   SourceSpec s = spec();
   s.include = "['src_chk_nothing_here.*', 'mysql.*']";  // system schemas are never selected
   const CheckRun r = run_check(name("nothing"), s);
-  EXPECT_TRUE(r.has_line("✘ tables selected by tables.include/exclude: no table matches include "
-                         "[src_chk_nothing_here.*, mysql.*] minus exclude []"))
+  EXPECT_TRUE(
+      r.has_line("✘ tables selected by tables.include/exclude: no table matches include "
+                 "[src_chk_nothing_here.*, mysql.*] minus exclude []"))
       << r.text;
 }
 
@@ -318,8 +342,9 @@ TEST(SourceCheck, MisconfiguredMariaDB) {
   EXPECT_TRUE(r.has_line("! GTID strict mode (gtid_strict_mode, recommended): OFF")) << r.text;
   EXPECT_TRUE(r.has_line("✘ binlog retention at least 7 days: 1 hour")) << r.text;
   EXPECT_TRUE(r.has_line("    fix: SET GLOBAL binlog_expire_logs_seconds = 604800;")) << r.text;
-  EXPECT_TRUE(r.has_line("! source connection TLS: not used: the server does not offer TLS, passwords and row data "
-                         "travel unencrypted"))
+  EXPECT_TRUE(
+      r.has_line("! source connection TLS: not used: the server does not offer TLS, passwords and row data "
+                 "travel unencrypted"))
       << r.text;
   EXPECT_EQ(r.state("source.binlog_row_metadata"), "warn");
   EXPECT_EQ(r.state("source.privileges"), "pass");
@@ -337,21 +362,25 @@ TEST(SourceCheck, MisconfiguredMySQL) {
   EXPECT_TRUE(r.has_line("✘ binlog_format is ROW: STATEMENT")) << r.text;
   EXPECT_TRUE(r.has_line("    fix: SET PERSIST binlog_format = 'ROW';")) << r.text;
   EXPECT_TRUE(r.has_line("✘ binlog_row_image is FULL: MINIMAL")) << r.text;
-  EXPECT_TRUE(r.has_line("! binlog_row_metadata is FULL (recommended: lets the decoder cross-check column names): "
-                         "MINIMAL"))
+  EXPECT_TRUE(
+      r.has_line("! binlog_row_metadata is FULL (recommended: lets the decoder cross-check column names): "
+                 "MINIMAL"))
       << r.text;
-  EXPECT_TRUE(r.has_line("✘ GTIDs on (gtid_mode, enforce_gtid_consistency): gtid_mode = OFF, "
-                         "enforce_gtid_consistency = OFF"))
+  EXPECT_TRUE(
+      r.has_line("✘ GTIDs on (gtid_mode, enforce_gtid_consistency): gtid_mode = OFF, "
+                 "enforce_gtid_consistency = OFF"))
       << r.text;
   EXPECT_TRUE(r.has_line("    fix: SET PERSIST enforce_gtid_consistency = ON;")) << r.text;
   EXPECT_TRUE(r.has_line("    fix: SET PERSIST gtid_mode = ON;")) << r.text;
   EXPECT_TRUE(r.has_line("✘ binlog retention at least 7 days: 1 day")) << r.text;
   EXPECT_EQ(r.state("source.binlogs"), "fail");
-  EXPECT_TRUE(r.has_line("! binlog_row_value_options (full JSON values in updates): PARTIAL_JSON: JSON updates may "
-                         "arrive as diffs against the before image"))
+  EXPECT_TRUE(
+      r.has_line("! binlog_row_value_options (full JSON values in updates): PARTIAL_JSON: JSON updates may "
+                 "arrive as diffs against the before image"))
       << r.text;
-  EXPECT_TRUE(r.has_line("· binlog compression (binlog_transaction_compression): ON: transactions arrive as "
-                         "zstd-compressed TRANSACTION_PAYLOAD events"))
+  EXPECT_TRUE(
+      r.has_line("· binlog compression (binlog_transaction_compression): ON: transactions arrive as "
+                 "zstd-compressed TRANSACTION_PAYLOAD events"))
       << r.text;
 }
 

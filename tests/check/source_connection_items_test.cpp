@@ -46,8 +46,9 @@ TEST(SourceConnectionItems, TlsAndAuthFailuresSayTheServerAnswered) {
 TEST(SourceConnectionItems, CachingSha2WithoutRsaKeyIsExplained) {
   CheckReport report;
   report_connect_failure(source(TlsMode::kDisabled),
-                         Error(ErrorCode::kAuth, "error 2061: Authentication plugin 'caching_sha2_password' reported "
-                                                 "error: Authentication requires secure connection."),
+                         Error(ErrorCode::kAuth,
+                               "error 2061: Authentication plugin 'caching_sha2_password' reported "
+                               "error: Authentication requires secure connection."),
                          report);
   EXPECT_NE(report.items()[1].fix.find("set source.tls.mode: required"), std::string::npos);
   EXPECT_NE(report.items()[1].fix.find("RSA public key"), std::string::npos);
@@ -70,7 +71,8 @@ TEST(SourceConnectionItems, TlsStates) {
   TlsInfo verified{true, "TLSv1.3", "TLS_AES_256_GCM_SHA384", true, true};
   const CheckItem ok = tls_item(source(TlsMode::kVerifyIdentity).tls, verified);
   EXPECT_EQ(ok.state, CheckState::kPass);
-  EXPECT_EQ(ok.found, "TLSv1.3, TLS_AES_256_GCM_SHA384; certificate verified against /etc/ca.pem including the host name");
+  EXPECT_EQ(ok.found,
+            "TLSv1.3, TLS_AES_256_GCM_SHA384; certificate verified against /etc/ca.pem including the host name");
 }
 
 TEST(SourceConnectionItems, AuthNamesPlainTcpSha2) {

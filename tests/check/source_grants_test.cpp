@@ -59,9 +59,9 @@ TEST(SourceGrants, DatabaseLevelPrivilegesDoNotCountGlobally) {
 }
 
 TEST(SourceGrants, SelectByWildcardDatabaseAndTable) {
-  const AccountGrants g = parse_grants({"GRANT SELECT ON `app\\_%`.* TO `u`@`%`",
-                                        "GRANT SELECT ON `crm`.`leads` TO `u`@`%`",
-                                        "GRANT SELECT (`id`) ON `crm`.`secrets` TO `u`@`%`"});
+  const AccountGrants g =
+      parse_grants({"GRANT SELECT ON `app\\_%`.* TO `u`@`%`", "GRANT SELECT ON `crm`.`leads` TO `u`@`%`",
+                    "GRANT SELECT (`id`) ON `crm`.`secrets` TO `u`@`%`"});
   EXPECT_TRUE(can_select(g, "app_eu", "t"));
   EXPECT_FALSE(can_select(g, "appxeu", "t"));  // the escaped _ is literal
   EXPECT_TRUE(can_select(g, "crm", "leads"));

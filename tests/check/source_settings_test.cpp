@@ -18,8 +18,8 @@ TEST(SourceSettings, RetentionFromSecondsDaysAndAutoPurge) {
   EXPECT_EQ(retention_seconds(mysql({{"binlog_expire_logs_seconds", "0"}, {"expire_logs_days", "10"}})), 864000u);
   EXPECT_EQ(retention_seconds(mysql({{"binlog_expire_logs_seconds", "0"}, {"expire_logs_days", "0"}})), 0u);
   // MySQL 8.0.29+: auto purge off keeps everything whatever the period says.
-  EXPECT_EQ(retention_seconds(mysql({{"binlog_expire_logs_seconds", "3600"}, {"binlog_expire_logs_auto_purge", "OFF"}})),
-            0u);
+  EXPECT_EQ(
+      retention_seconds(mysql({{"binlog_expire_logs_seconds", "3600"}, {"binlog_expire_logs_auto_purge", "OFF"}})), 0u);
   // MariaDB reports days as a fraction.
   EXPECT_EQ(retention_seconds(mariadb({{"expire_logs_days", "0.500000"}})), 43200u);
   EXPECT_EQ(retention_seconds(mariadb({{"binlog_expire_logs_seconds", "3600"}, {"expire_logs_days", "0.041667"}})),
@@ -107,8 +107,7 @@ TEST(SourceSettings, GtidMariaDbStrictModeIsAWarning) {
 TEST(SourceSettings, DecoderRelevantOptions) {
   EXPECT_EQ(evaluate_binlog_compression(mysql({{"binlog_transaction_compression", "ON"}})).state, CheckState::kInfo);
   EXPECT_EQ(evaluate_binlog_compression(mariadb({{"log_bin_compress", "OFF"}})).found, "OFF");
-  EXPECT_EQ(evaluate_row_value_options(mysql({{"binlog_row_value_options", "PARTIAL_JSON"}})).state,
-            CheckState::kWarn);
+  EXPECT_EQ(evaluate_row_value_options(mysql({{"binlog_row_value_options", "PARTIAL_JSON"}})).state, CheckState::kWarn);
   EXPECT_EQ(evaluate_row_value_options(mysql({{"binlog_row_value_options", ""}})).state, CheckState::kPass);
   EXPECT_EQ(evaluate_row_value_options(mariadb({})).state, CheckState::kInfo);
 }
@@ -125,7 +124,8 @@ TEST(SourceSettings, ServerId) {
             CheckState::kPass);
   const CheckItem unknown = evaluate_server_id(9001, 1, std::nullopt, "denied", ServerFlavor::kMariaDB, account);
   EXPECT_EQ(unknown.state, CheckState::kWarn);
-  EXPECT_EQ(unknown.fix, "GRANT REPLICATION MASTER ADMIN ON *.* TO 'repl'@'%';  -- lets the user list connected replicas");
+  EXPECT_EQ(unknown.fix,
+            "GRANT REPLICATION MASTER ADMIN ON *.* TO 'repl'@'%';  -- lets the user list connected replicas");
 }
 
 }  // namespace

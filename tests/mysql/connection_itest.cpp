@@ -1,13 +1,12 @@
 // Connection against the real MariaDB 10.11 and MySQL 9 of scripts/testenv.sh (and their misconfigured twins):
 // TLS modes, authentication, server facts, queries, and every way a connection can fail.
-#include "mysql/connection.h"
-
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
 #include "common/strings.h"
+#include "mysql/connection.h"
 #include "support/testenv.h"
 
 namespace mysql2ch {
@@ -20,11 +19,15 @@ struct Server {
   uint32_t server_id;
 };
 
-Server mariadb() { return {"MariaDB", testenv::mariadb_port(), ServerFlavor::kMariaDB, 1}; }
+Server mariadb() {
+  return {"MariaDB", testenv::mariadb_port(), ServerFlavor::kMariaDB, 1};
+}
 Server mysql() {
   return {"MySQL", testenv::mysql_port(), ServerFlavor::kMySQL, static_cast<uint32_t>(testenv::mysql_port())};
 }
-int mariadb_misconf_port() { return std::stoi(testenv::env_or("MARIADB_MISCONF_PORT", "13307")); }
+int mariadb_misconf_port() {
+  return std::stoi(testenv::env_or("MARIADB_MISCONF_PORT", "13307"));
+}
 
 ConnectOptions options(int port, const std::string& user, const std::string& password, TlsMode mode,
                        const std::string& ca = {}) {
@@ -39,7 +42,9 @@ ConnectOptions options(int port, const std::string& user, const std::string& pas
   return o;
 }
 
-std::string cert(const std::string& name) { return testenv::certs_dir() + "/" + name; }
+std::string cert(const std::string& name) {
+  return testenv::certs_dir() + "/" + name;
+}
 
 Connection root(int port) {
   auto c = Connection::open(options(port, "root", "rootpass", TlsMode::kPreferred));
@@ -97,7 +102,9 @@ TEST_P(EachServer, QueryResultsKeepNullsAndBytes) {
   ASSERT_EQ(r->rows.size(), 1u);
   EXPECT_EQ(r->rows[0][0], std::optional<std::string>("1"));
   EXPECT_EQ(r->rows[0][1], std::nullopt);
-  EXPECT_EQ(r->rows[0][2], std::optional<std::string>(std::string("\0\xff" "A", 3)));
+  EXPECT_EQ(r->rows[0][2], std::optional<std::string>(std::string("\0\xff"
+                                                                  "A",
+                                                                  3)));
   auto none = c.query_value("SELECT 1 FROM DUAL WHERE 1 = 0");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
