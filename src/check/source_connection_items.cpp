@@ -115,7 +115,8 @@ CheckItem tls_item(const SourceTls& config, const TlsInfo& tls) {
                       : "enable TLS on the server (my.cnf [mysqld]: ssl_cert = ..., ssl_key = ..., ssl_ca = ...), "
                         "then set source.tls.mode: verify-ca"};
   }
-  const std::string used = fmt::format("{}, {}", tls.version.empty() ? "TLS" : tls.version, tls.cipher);
+  std::string used = fmt::format("{}, {}", tls.version.empty() ? "TLS" : tls.version, tls.cipher);
+  if (!config.cert.empty()) used += fmt::format(", client certificate {}", config.cert);
   if (!tls.verified) {
     return {"source.tls", CheckState::kWarn, kTlsTitle,
             fmt::format("{}; server certificate not verified (mode {})", used, tls_mode_name(config.mode)),

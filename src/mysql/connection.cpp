@@ -6,6 +6,7 @@
 #include <mysqld_error.h>
 
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 #include "common/strings.h"
@@ -159,6 +160,9 @@ Connection::~Connection() {
 
 Result<Connection> Connection::open(const ConnectOptions& options) {
   const std::string endpoint = fmt::format("{}:{}", options.host, options.port);
+  // mysql_init() initialises the library on first use, which is not thread-safe; do it once, up front.
+  static std::once_flag library_once;
+  std::call_once(library_once, [] { mysql_library_init(0, nullptr, nullptr); });
   st_mysql* mysql = mysql_init(nullptr);
   if (mysql == nullptr) return make_error(ErrorCode::kInternal, "connecting to {}: mysql_init failed", endpoint);
   Connection conn(mysql, endpoint);  // closes the handle on every path below

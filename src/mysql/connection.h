@@ -2,11 +2,11 @@
 // (mysql_native_password, caching_sha2_password incl. its RSA exchange over plain TCP), TLS per the
 // configured mode, bounded connect/read/write timeouts, and text-protocol queries.
 //
-// Threading: a Connection is used by one thread at a time. Movable, not copyable; the destructor closes it.
-// Errors: every failure is an Error whose code says what kind (kUnavailable for unreachable/dropped,
-// kAuth for refused credentials or missing privileges, kTls for TLS failures, kServer for SQL errors,
-// kProtocol for a peer that is not a MySQL server) and whose message names host:port. Never contains
-// the password.
+// Threading: a Connection is used by one thread at a time; open() may be called from any thread. Movable, not copyable;
+// the destructor closes it. Errors: every failure is an Error whose code says what kind (kUnavailable for
+// unreachable/dropped, kAuth for refused credentials or missing privileges, kTls for TLS failures, kServer for SQL
+// errors, kProtocol for a peer that is not a MySQL server) and whose message names host:port. Never contains the
+// password.
 #pragma once
 
 #include <cstdint>

@@ -300,6 +300,40 @@ TEST_P(GoodSource, RequireSslAccountNeedsTls) {
   EXPECT_EQ(tls.state("source.tls"), "warn") << tls.text;  // encrypted but not verified
 }
 
+TEST_P(GoodSource, PlainTcpIsAWarningAndNamesTheAuthPlugin) {
+  SourceSpec s = spec();
+  s.tls = "{mode: disabled}";
+  const CheckRun r = run_check(name("plain"), s);
+  EXPECT_TRUE(
+      r.has_line("! source connection TLS: not used (source.tls.mode: disabled): passwords and row data "
+                 "travel unencrypted"))
+      << r.text;
+  // repl is a caching_sha2_password account on MySQL 9, mysql_native_password on MariaDB.
+  EXPECT_TRUE(r.has_line(GetParam().mariadb
+                             ? "✔ source authentication: authenticated as repl@127.0.0.1 with mysql_native_password"
+                             : "✔ source authentication: authenticated as repl@127.0.0.1 with caching_sha2_password "
+                               "over plain TCP (full authentication uses the server's RSA public key, fetched by the "
+                               "client)"))
+      << r.text;
+}
+
+TEST_P(GoodSource, MutualTlsIsReported) {
+  create_user(*admin_, "src_chk_x509", all_needed(), "REQUIRE X509");
+  SourceSpec s = spec("src_chk_x509");
+  s.tls = fmt::format("{{mode: verify-ca, ca: {}, cert: {}, key: {}}}", cert("ca.pem"), cert("client-cert.pem"),
+                      cert("client-key.pem"));
+  const CheckRun r = run_check(name("mtls"), s);
+  EXPECT_EQ(r.state("source.auth"), "pass") << r.text;
+  EXPECT_EQ(r.state("source.tls"), "pass") << r.text;
+  EXPECT_NE(r.item("source.tls")
+                ->at("found")
+                .get<std::string>()
+                .find("client certificate " + cert("client-cert.pem") + "; certificate verified against " +
+                      cert("ca.pem") + " (host name not checked: verify-ca)"),
+            std::string::npos)
+      << r.text;
+}
+
 TEST_P(GoodSource, ServerIdOfTheSourceItself) {
   SourceSpec s = spec();
   s.server_id = GetParam().mariadb ? 1 : static_cast<uint32_t>(GetParam().port);
