@@ -9,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "clickhouse/pipe_feeder.h"
 #include "clickhouse/server_error.h"
 
 namespace mysql2ch {
@@ -167,11 +168,12 @@ Result<std::string> ChdbConnection::query(std::string_view sql, std::string_view
 
 Status ChdbConnection::insert(std::string_view target, std::string_view format, std::string_view data,
                               const RequestOptions& options) {
-  std::string statement = fmt::format("INSERT INTO {} FORMAT {}\n", target, format);
-  statement.reserve(statement.size() + data.size());
-  statement.append(data);
-  TRY(storage_->run(statement, "TSV", options));
-  return {};
+  TRY_ASSIGN(auto feeder, PipeFeeder::start(data));
+  const std::string statement = fmt::format("INSERT INTO {} FROM INFILE '{}' FORMAT {}", target, feeder->path(), format);
+  auto inserted = storage_->run(statement, "TSV", options);
+  Status fed = feeder->finish();
+  if (!inserted.ok()) return std::move(inserted).error();
+  return fed;
 }
 
 }  // namespace mysql2ch

@@ -171,6 +171,10 @@ Result<std::string> HttpConnection::perform(const std::string& url, const Body& 
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers.get());
 
   const CURLcode rc = curl_easy_perform(curl_);
+  long new_connections = 0;
+  if (curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK && new_connections > 0) {
+    connections_opened_ += static_cast<uint64_t>(new_connections);
+  }
   if (gzip && gzip->failure) return *gzip->failure;
   if (rc != CURLE_OK) return transfer_error(rc);
   long status = 0;

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,11 +35,15 @@ class HttpConnection final : public ClickHouseConnection {
   ~HttpConnection() override;
 
   Status ping() override;
-  Status execute(std::string_view sql, const RequestOptions& options) override;
-  Result<std::string> query(std::string_view sql, std::string_view format, const RequestOptions& options) override;
+  Status execute(std::string_view sql, const RequestOptions& options = {}) override;
+  Result<std::string> query(std::string_view sql, std::string_view format,
+                            const RequestOptions& options = {}) override;
   Status insert(std::string_view target, std::string_view format, std::string_view data,
-                const RequestOptions& options) override;
+                const RequestOptions& options = {}) override;
   const std::string& endpoint() const override { return options_.url.endpoint; }
+
+  // How many TCP (and TLS) connections this object has opened so far: stays 1 while keep-alive works.
+  uint64_t connections_opened() const { return connections_opened_; }
 
  private:
   struct Body {
@@ -62,6 +67,7 @@ class HttpConnection final : public ClickHouseConnection {
 
   HttpOptions options_;
   CURL* curl_;
+  uint64_t connections_opened_ = 0;
   std::string exception_code_header_;  // X-ClickHouse-Exception-Code of the last response, when sent
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };
