@@ -1,7 +1,6 @@
 #include "clickhouse/chdb_library.h"
 
 #include <dlfcn.h>
-#include <openssl/ssl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <unistd.h>
@@ -67,10 +66,6 @@ Result<ChdbApi> load_from(void* handle, const std::string& path) {
 }
 
 Result<ChdbApi> try_load(const EnvLookup& env) {
-  // Initialise the system OpenSSL before chDB's engine runs in this process: chDB carries its own OpenSSL,
-  // and when the system one is first initialised after chDB has started, later TLS handshakes of libcurl
-  // misbehave (observed: a handshake against a plain-HTTP port hangs instead of failing).
-  OPENSSL_init_ssl(0, nullptr);
   std::vector<std::string> tried;
   const auto paths = candidates(env);
   const bool explicit_only = env("MYSQL2CH_LIBCHDB").has_value() && !env("MYSQL2CH_LIBCHDB")->empty();

@@ -190,6 +190,15 @@ Error HttpConnection::transfer_error(int curl_code) const {
   const std::string& where = options_.url.endpoint;
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
+      if (https && detail.find("SSL connection timeout") != std::string::npos) {
+        // TCP connected but TLS never finished: the port is open and does not answer TLS. A plain-HTTP server
+        // often waits for the rest of a request it believes it sees in the ClientHello bytes instead of
+        // rejecting them, so this shows up as a timeout rather than a handshake error.
+        return make_error(ErrorCode::kTls,
+                          "{}: the TLS handshake did not finish within connect_timeout_s ({} s): the port accepts "
+                          "connections but does not answer TLS (if it serves plain HTTP, use http://)",
+                          where, options_.connect_timeout_s);
+      }
       return make_error(ErrorCode::kTimeout, "{}: {} (connect_timeout_s {}, request_timeout_s {})", where, detail,
                         options_.connect_timeout_s, options_.request_timeout_s);
     case CURLE_COULDNT_RESOLVE_HOST:
