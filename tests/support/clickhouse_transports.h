@@ -1,0 +1,49 @@
+// What the ClickHouse integration tests share: how to open each transport against the test servers, and a
+// small RowBinary encoder for the few column types they insert.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "clickhouse/connection.h"
+#include "clickhouse/http_connection.h"
+
+namespace mysql2ch::test {
+
+enum class Transport { kHttp, kHttps, kHttpsGzip, kChdb };
+const char* transport_name(Transport t);
+
+// An EnvLookup that names the test environment's libchdb.so, whatever the process environment says.
+EnvLookup chdb_env();
+
+// The chDB storage all tests of this process use (chDB opens one storage path per process).
+const std::string& chdb_storage_dir();
+
+HttpOptions http_options(bool https, const std::string& user = "cdc", const std::string& password = "cdcpass");
+
+// Opens `t` against the test servers as user cdc; fails the test (and returns null) when it cannot.
+std::unique_ptr<ClickHouseConnection> open_transport(Transport t);
+
+// Appends RowBinary encodings to a buffer.
+class RowBinary {
+ public:
+  template <typename T>
+  RowBinary& fixed(T v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));  // x86-64 is little endian, as RowBinary is
+    bytes_.append(b, sizeof(T));
+    return *this;
+  }
+  RowBinary& string(std::string_view s);
+  RowBinary& null() { bytes_.push_back(1); return *this; }
+  RowBinary& not_null() { bytes_.push_back(0); return *this; }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+}  // namespace mysql2ch::test
