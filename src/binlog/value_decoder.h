@@ -4,7 +4,7 @@
 //
 // Covered: every integer width signed/unsigned, DECIMAL (to 65 digits), FLOAT, DOUBLE, BIT, YEAR, DATE,
 // TIME/DATETIME/TIMESTAMP in both the old and the fsp ("2") formats, zero dates, CHAR/VARCHAR/TEXT (charset from
-// the column), BINARY (zero-padded to its length, as SELECT returns it)/VARBINARY/BLOB, ENUM, SET, JSON
+// the column), BINARY (see value.h on its trailing zeros)/VARBINARY/BLOB, ENUM, SET, JSON
 // (binary), GEOMETRY, VECTOR.
 #pragma once
 
@@ -17,7 +17,7 @@ namespace mysql2ch::binlog {
 
 // Decodes the value of `column` at the reader's position and advances past it. Fails (kCorrupt) naming the
 // column and offset when the image is truncated or the value is invalid, (kUnsupported) for a type without a
-// row-image form. `pad_buffer` receives zero-padded BINARY values and must outlive `out`'s bytes view.
+// row-image form.
 Status decode_column_value(const schema::ColumnDef& column, ByteReader& in, schema::Value& out);
 
 }  // namespace mysql2ch::binlog

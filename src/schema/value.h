@@ -20,7 +20,9 @@
 //   kTimestamp  `t` already converted to UTC calendar fields, with fsp; zero timestamp = all zero
 //   kTime       `t` with hour up to 838, `t.negative`, fsp
 //   kString     text `bytes` in `charset` (converted to UTF-8 when rendered)
-//   kBytes      binary string `bytes` (BINARY, VARBINARY, BLOB, and text with charset binary)
+//   kBytes      binary string `bytes` (BINARY, VARBINARY, BLOB, and text with charset binary). Row images
+//               drop the trailing zero bytes of BINARY(n): its canonical value is `bytes` zero-padded to the
+//               column's max_length, which the renderer does (ColumnType::kString with charset binary)
 //   kEnum       `u` = 1-based index into the column's labels (0 = the empty error value)
 //   kSet        `u` = bitmask over the column's labels (bit 0 = first label)
 //   kBit        `u` = the bits as an unsigned number

@@ -276,6 +276,16 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
       return {};
     case ValueKind::kString: return append_text_json(v.bytes, v.charset, out);
     case ValueKind::kBytes:
+      if (column != nullptr && column->type == ColumnType::kString && v.bytes.size() < column->max_length) {
+        // BINARY(n) is n bytes; row images drop its trailing zero bytes.
+        std::string padded(v.bytes);
+        padded.resize(column->max_length, '\0');
+        out += "{\"base64\":\"";
+        append_base64(padded, out);
+        out += "\"}";
+        return {};
+      }
+      [[fallthrough]];
     case ValueKind::kGeometry:
       out += "{\"base64\":\"";
       append_base64(v.bytes, out);
