@@ -9,6 +9,7 @@
 #include "check/destination_checks.h"
 #include "check/report.h"
 #include "check/source_checks.h"
+#include "cli/binlog_json.h"
 #include "common/log.h"
 #include "config/config.h"
 
@@ -50,6 +51,14 @@ int run_cli(int argc, char** argv) {
   check->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
   check->add_flag("--json", json, "Print the report as JSON");
 
+  // `binlog`: decoded changes as JSON lines (cli/binlog_json.h). --file reads a local binlog file.
+  std::string binlog_file, binlog_tables;
+  std::optional<uint64_t> binlog_limit;
+  auto* binlog = app.add_subcommand("binlog", "Print decoded binlog changes as JSON lines (one per row change / DDL).");
+  binlog->add_option("--file", binlog_file, "Decode this local binlog file")->required();
+  binlog->add_option("--tables", binlog_tables, "Only tables whose db.table matches this glob");
+  binlog->add_option("--limit", binlog_limit, "Stop after N lines");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,6 +70,7 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (check->parsed()) return run_check(config_path, json);
+    if (binlog->parsed()) return run_binlog_file(binlog_file, binlog_tables, binlog_limit);
   } catch (const std::exception& e) {
     fmt::print(stderr, "mysql2ch: unexpected failure: {}\n", e.what());
     return kExitRuntime;

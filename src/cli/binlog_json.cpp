@@ -1,0 +1,115 @@
+#include "cli/binlog_json.h"
+
+#include <fmt/core.h>
+
+#include "binlog/binlog_file_reader.h"
+#include "cli/app.h"
+#include "common/strings.h"
+#include "schema/value_json.h"
+
+namespace mysql2ch {
+
+Status BinlogJsonPrinter::on_gtid(const binlog::EventInfo&, const binlog::GtidEvent& g) {
+  gtid_ = g.text();
+  return {};
+}
+
+void BinlogJsonPrinter::prefix(const binlog::EventInfo& info) {
+  line_.clear();
+  line_ += "{\"gtid\":";
+  schema::append_json_string(gtid_, line_);
+  line_ += ",\"file\":";
+  schema::append_json_string(info.file, line_);
+  line_ += fmt::format(",\"pos\":{},\"ts\":{}", info.pos, info.header->timestamp);
+}
+
+void BinlogJsonPrinter::emit() {
+  line_.push_back('\n');
+  std::fwrite(line_.data(), 1, line_.size(), out_);
+  ++printed_;
+}
+
+Status BinlogJsonPrinter::on_query(const binlog::EventInfo& info, const binlog::QueryEvent& q) {
+  if (done() || q.is_begin() || q.is_commit() || q.is_rollback() || starts_with(q.query, "XA ")) return {};
+  if (!pattern_.empty()) {
+    const std::string db_pattern = pattern_.substr(0, pattern_.find('.'));
+    if (!glob_match(db_pattern, q.database)) return {};
+  }
+  prefix(info);
+  line_ += ",\"db\":";
+  schema::append_json_string(q.database, line_);
+  line_ += ",\"op\":\"ddl\",\"sql\":";
+  TRY(schema::append_text_json(q.query, schema::Charset::kUnknown, line_));
+  line_.push_back('}');
+  emit();
+  return {};
+}
+
+Status BinlogJsonPrinter::image(const binlog::RowChange& row, std::span<const schema::Value> values) {
+  if (values.empty()) {
+    line_ += "null";
+    return {};
+  }
+  line_.push_back('{');
+  bool first = true;
+  const auto& cols = row.table->schema.columns;
+  for (size_t k = 0; k < values.size(); ++k) {
+    if (values[k].kind == schema::ValueKind::kAbsent) continue;
+    if (!first) line_.push_back(',');
+    first = false;
+    schema::append_json_string(cols[k].name, line_);
+    line_.push_back(':');
+    Status st = schema::append_value_json(values[k], &cols[k], line_);
+    if (!st.ok()) return std::move(st).error().context(fmt::format("column {}", cols[k].name));
+  }
+  line_.push_back('}');
+  return {};
+}
+
+Status BinlogJsonPrinter::on_row(const binlog::EventInfo& info, const binlog::RowChange& row) {
+  if (done()) return {};
+  const auto& s = row.table->schema;
+  if (!pattern_.empty() && !glob_match(pattern_, s.database + "." + s.table)) return {};
+  prefix(info);
+  line_ += ",\"db\":";
+  schema::append_json_string(s.database, line_);
+  line_ += ",\"table\":";
+  schema::append_json_string(s.table, line_);
+  line_ += ",\"op\":\"";
+  line_ += binlog::row_op_name(row.op);
+  line_ += "\",\"before\":";
+  TRY(image(row, row.before));
+  line_ += ",\"after\":";
+  TRY(image(row, row.after));
+  line_.push_back('}');
+  emit();
+  return {};
+}
+
+int run_binlog_file(const std::string& path, const std::string& tables, std::optional<uint64_t> limit) {
+  auto reader = binlog::BinlogFileReader::open(path);
+  if (!reader.ok()) {
+    fmt::print(stderr, "mysql2ch: {}\n", reader.error().message());
+    return kExitRuntime;
+  }
+  binlog::EventParser parser;
+  parser.set_file((*reader)->name());
+  BinlogJsonPrinter printer(stdout, tables, limit);
+  std::span<const uint8_t> event;
+  uint64_t pos = 0;
+  while (!printer.done()) {
+    auto more = (*reader)->next(event, pos);
+    Status st = more.ok() ? Status() : Status(more.error());
+    if (st.ok() && !*more) break;
+    if (st.ok()) st = parser.parse(event, pos, printer);
+    if (!st.ok()) {
+      std::fflush(stdout);
+      fmt::print(stderr, "mysql2ch: {}\n", st.error().message());
+      return kExitRuntime;
+    }
+  }
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+}  // namespace mysql2ch

@@ -1,0 +1,339 @@
+#include "schema/value_json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "schema/json_binary.h"
+
+namespace mysql2ch::schema {
+
+std::string_view value_kind_name(ValueKind kind) {
+  static constexpr std::string_view kNames[] = {
+      "absent", "null",  "int",  "uint", "float", "double", "decimal",     "date",      "datetime", "timestamp",
+      "time",   "string", "bytes", "enum", "set",  "bit",    "json_binary", "json_text", "geometry", "vector"};
+  const auto i = static_cast<size_t>(kind);
+  return i < std::size(kNames) ? kNames[i] : "unknown";
+}
+
+namespace {
+
+void append_digits(uint32_t v, int width, std::string& out) {
+  char buf[12];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0 && n < 11);
+  for (int k = n; k < width; ++k) out.push_back('0');
+  while (n > 0) out.push_back(buf[--n]);
+}
+
+void append_fraction(const Temporal& t, std::string& out) {
+  if (t.fsp == 0) return;
+  out.push_back('.');
+  char six[6];
+  uint32_t us = t.microsecond;
+  for (int k = 5; k >= 0; --k) {
+    six[k] = static_cast<char>('0' + us % 10);
+    us /= 10;
+  }
+  out.append(six, t.fsp > 6 ? 6 : t.fsp);
+}
+
+void append_date(const Temporal& t, std::string& out) {
+  append_digits(t.year, 4, out);
+  out.push_back('-');
+  append_digits(t.month, 2, out);
+  out.push_back('-');
+  append_digits(t.day, 2, out);
+}
+
+void append_clock(const Temporal& t, std::string& out) {
+  append_digits(t.hour, 2, out);
+  out.push_back(':');
+  append_digits(t.minute, 2, out);
+  out.push_back(':');
+  append_digits(t.second, 2, out);
+  append_fraction(t, out);
+}
+
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// Windows-1252 code points of 0x80..0x9F as MySQL maps them (undefined bytes pass through as C1 controls).
+constexpr uint16_t kCp1252High[32] = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                      0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+                                      0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                      0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+void append_code_point(uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Length of the UTF-8 sequence starting at s[i] (max_len 3 for utf8mb3), 0 when invalid.
+size_t utf8_sequence(std::string_view s, size_t i, size_t max_len) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t n;
+  uint32_t cp;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
+  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
+  else return 0;
+  if (n > max_len || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (cc & 0x3F);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    return 0;
+  }
+  return n;
+}
+
+bool valid_utf8(std::string_view s, size_t max_len) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = utf8_sequence(s, i, max_len);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+Status append_vector(std::string_view bytes, std::string& out) {
+  if (bytes.size() % 4 != 0) {
+    return make_error(ErrorCode::kCorrupt, "VECTOR value of {} bytes is not a whole number of float32", bytes.size());
+  }
+  out.push_back('[');
+  for (size_t k = 0; k < bytes.size(); k += 4) {
+    uint32_t bits = 0;
+    for (int b = 3; b >= 0; --b) bits = bits << 8 | static_cast<unsigned char>(bytes[k + static_cast<size_t>(b)]);
+    float v;
+    std::memcpy(&v, &bits, sizeof v);
+    if (!std::isfinite(v)) return make_error(ErrorCode::kCorrupt, "VECTOR element {} is not finite", k / 4);
+    if (k != 0) out.push_back(',');
+    append_float(v, out);
+  }
+  out.push_back(']');
+  return {};
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) { return valid_utf8(s, 4); }
+
+void append_json_string(std::string_view s, std::string& out) {
+  out.push_back('"');
+  size_t run = 0;
+  for (size_t k = 0; k < s.size(); ++k) {
+    const auto c = static_cast<unsigned char>(s[k]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, k - run);
+    run = k + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+Status append_text_json(std::string_view text, Charset charset, std::string& out) {
+  switch (charset) {
+    case Charset::kUtf8mb4:
+    case Charset::kUtf8mb3:
+    case Charset::kAscii:
+      if (!valid_utf8(text, charset == Charset::kUtf8mb3 ? 3 : charset == Charset::kAscii ? 1 : 4)) {
+        return make_error(ErrorCode::kCorrupt, "text is not valid {}", charset_name(charset));
+      }
+      append_json_string(text, out);
+      return {};
+    case Charset::kLatin1: {
+      std::string utf8;  // latin1 text is rare enough on the hot path to afford a conversion buffer
+      utf8.reserve(text.size() * 2);
+      for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, utf8);
+      }
+      append_json_string(utf8, out);
+      return {};
+    }
+    case Charset::kUnknown:
+      if (is_valid_utf8(text)) {
+        append_json_string(text, out);
+      } else {
+        out += "{\"base64\":\"";
+        append_base64(text, out);
+        out += "\"}";
+      }
+      return {};
+    case Charset::kBinary:
+      out += "{\"base64\":\"";
+      append_base64(text, out);
+      out += "\"}";
+      return {};
+    case Charset::kUnsupported: break;
+  }
+  return make_error(ErrorCode::kUnsupported, "text in an unsupported character set");
+}
+
+void append_base64(std::string_view bytes, std::string& out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t n = bytes.size(), k = 0;
+  for (; k + 3 <= n; k += 3) {
+    const uint32_t v = static_cast<uint32_t>(p[k]) << 16 | static_cast<uint32_t>(p[k + 1]) << 8 | p[k + 2];
+    out.push_back(kB64[v >> 18]);
+    out.push_back(kB64[(v >> 12) & 63]);
+    out.push_back(kB64[(v >> 6) & 63]);
+    out.push_back(kB64[v & 63]);
+  }
+  if (n - k == 1) {
+    const uint32_t v = static_cast<uint32_t>(p[k]) << 16;
+    out.push_back(kB64[v >> 18]);
+    out.push_back(kB64[(v >> 12) & 63]);
+    out += "==";
+  } else if (n - k == 2) {
+    const uint32_t v = static_cast<uint32_t>(p[k]) << 16 | static_cast<uint32_t>(p[k + 1]) << 8;
+    out.push_back(kB64[v >> 18]);
+    out.push_back(kB64[(v >> 12) & 63]);
+    out.push_back(kB64[(v >> 6) & 63]);
+    out.push_back('=');
+  }
+}
+
+void append_double(double v, std::string& out) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_float(float v, std::string& out) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+Status append_value_json(const Value& v, const ColumnDef* column, std::string& out) {
+  char buf[32];
+  switch (v.kind) {
+    case ValueKind::kAbsent: return {};
+    case ValueKind::kNull: out += "null"; return {};
+    case ValueKind::kInt: out.append(buf, std::to_chars(buf, buf + sizeof buf, v.i).ptr); return {};
+    case ValueKind::kUint:
+    case ValueKind::kBit: out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr); return {};
+    case ValueKind::kFloat:
+      if (!std::isfinite(v.f)) return make_error(ErrorCode::kCorrupt, "FLOAT value is not finite");
+      append_float(v.f, out);
+      return {};
+    case ValueKind::kDouble:
+      if (!std::isfinite(v.d)) return make_error(ErrorCode::kCorrupt, "DOUBLE value is not finite");
+      append_double(v.d, out);
+      return {};
+    case ValueKind::kDecimal:
+      out.push_back('"');
+      out += v.decimal();
+      out.push_back('"');
+      return {};
+    case ValueKind::kDate:
+      out.push_back('"');
+      append_date(v.t, out);
+      out.push_back('"');
+      return {};
+    case ValueKind::kDateTime:
+    case ValueKind::kTimestamp:
+      out.push_back('"');
+      append_date(v.t, out);
+      out.push_back(' ');
+      append_clock(v.t, out);
+      out.push_back('"');
+      return {};
+    case ValueKind::kTime:
+      out.push_back('"');
+      if (v.t.negative) out.push_back('-');
+      append_clock(v.t, out);
+      out.push_back('"');
+      return {};
+    case ValueKind::kString: return append_text_json(v.bytes, v.charset, out);
+    case ValueKind::kBytes:
+      if (column != nullptr && column->type == ColumnType::kString && v.bytes.size() < column->max_length) {
+        // BINARY(n) is n bytes; row images drop its trailing zero bytes.
+        std::string padded(v.bytes);
+        padded.resize(column->max_length, '\0');
+        out += "{\"base64\":\"";
+        append_base64(padded, out);
+        out += "\"}";
+        return {};
+      }
+      [[fallthrough]];
+    case ValueKind::kGeometry:
+      out += "{\"base64\":\"";
+      append_base64(v.bytes, out);
+      out += "\"}";
+      return {};
+    case ValueKind::kEnum: {
+      if (column == nullptr || column->labels.empty()) {
+        out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr);
+        return {};
+      }
+      if (v.u == 0) {
+        out += "\"\"";
+        return {};
+      }
+      if (v.u > column->labels.size()) {
+        return make_error(ErrorCode::kCorrupt, "ENUM index {} beyond the {} labels of column {}", v.u,
+                          column->labels.size(), column->name);
+      }
+      append_json_string(column->labels[v.u - 1], out);
+      return {};
+    }
+    case ValueKind::kSet: {
+      if (column == nullptr || column->labels.empty()) {
+        out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr);
+        return {};
+      }
+      if (column->labels.size() < 64 && (v.u >> column->labels.size()) != 0) {
+        return make_error(ErrorCode::kCorrupt, "SET bits {:#x} beyond the {} labels of column {}", v.u,
+                          column->labels.size(), column->name);
+      }
+      out.push_back('[');
+      bool first = true;
+      for (size_t k = 0; k < column->labels.size() && k < 64; ++k) {
+        if ((v.u >> k & 1) == 0) continue;
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(column->labels[k], out);
+      }
+      out.push_back(']');
+      return {};
+    }
+    case ValueKind::kJsonBinary:
+      return append_json_binary(
+          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(v.bytes.data()), v.bytes.size()), out);
+    case ValueKind::kJsonText: out += v.bytes; return {};
+    case ValueKind::kVector: return append_vector(v.bytes, out);
+  }
+  return make_error(ErrorCode::kInternal, "value of unknown kind");
+}
+
+}  // namespace mysql2ch::schema
