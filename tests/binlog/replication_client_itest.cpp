@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "binlog/network_source.h"
 #include "binlog/replication_client.h"
 #include "binlog/stream_events.h"
 #include "support/testenv.h"
@@ -182,6 +183,8 @@ class ReplicationClientTest : public testing::TestWithParam<ServerCase> {
     must(root_->execute("COMMIT"));
   }
 
+  void kill_mid_transaction_and_resume(StreamPosition start, uint32_t replica_offset);
+
   std::optional<Connection> root_;
   std::string db_;
 };
@@ -330,10 +333,13 @@ TEST_P(ReplicationClientTest, BlockingModeReceivesHeartbeats) {
   EXPECT_GT(client.last_received(), before);
 }
 
-TEST_P(ReplicationClientTest, KilledDumpThreadResumesWithoutLosingOrRepeatingATransaction) {
-  ReplicationOptions o = replica(6, /*stop_at_end=*/false);
+// Kills the dump thread while a large transaction is on the wire, then checks that the stream resumes from
+// the last transaction boundary: the cut transaction is voided once and arrives whole, nothing is lost.
+void ReplicationClientTest::kill_mid_transaction_and_resume(StreamPosition start, uint32_t replica_offset) {
+  ReplicationOptions o = replica(replica_offset, /*stop_at_end=*/false);
   o.initial_backoff = std::chrono::milliseconds(10);
-  ReplicationClient client = must(ReplicationClient::start(repl_user(), o, here()));
+  const StreamPosition::Mode mode = start.mode;
+  ReplicationClient client = must(ReplicationClient::start(repl_user(), o, std::move(start)));
   uint64_t first_connection = client.connection_id();
 
   // A transaction far larger than the socket buffers, so the kill lands while it is still being sent.
@@ -373,7 +379,22 @@ TEST_P(ReplicationClientTest, KilledDumpThreadResumesWithoutLosingOrRepeatingATr
   for (size_t j = 1; j < ev.size(); ++j) ASSERT_EQ(ev[j].log_pos, ev[j - 1].log_pos + ev[j].event_size);
   EXPECT_GT(ev.back().log_pos - ev.front().log_pos, 40000u * 1000u);
   EXPECT_EQ(ev.back().type, static_cast<uint8_t>(EventType::kXid));
+  // The resume point followed the mode it started in, and sits at the end of the last transaction read.
+  EXPECT_EQ(client.committed_position().mode, mode);
+  EXPECT_EQ(client.committed_position().pos, c.done.back().events.back().log_pos);
 }
+
+TEST_P(ReplicationClientTest, KilledDumpThreadResumesByGtidWithoutLosingOrRepeatingATransaction) {
+  StreamPosition start = here();
+  ASSERT_NE(start.mode, StreamPosition::Mode::kFile);
+  kill_mid_transaction_and_resume(std::move(start), 6);
+}
+
+TEST_P(ReplicationClientTest, KilledDumpThreadResumesByFilePositionWithoutLosingOrRepeatingATransaction) {
+  StreamPosition start = here();
+  kill_mid_transaction_and_resume(StreamPosition::at_file(start.file, start.pos), 10);
+}
+
 
 TEST_P(ReplicationClientTest, ServerIdZeroIsRefused) {
   ReplicationOptions o = replica(7);
@@ -403,6 +424,48 @@ TEST_P(ReplicationClientTest, UnknownBinlogFileIsNotFound) {
   }
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code(), ErrorCode::kNotFound) << st.error().message();
+}
+
+TEST_P(ReplicationClientTest, NetworkSourceStartsWhereTheOptionsSay) {
+  SourceConfig source;
+  source.host = "127.0.0.1";
+  source.port = static_cast<uint16_t>(GetParam().port);
+  source.user = "repl";
+  source.password = Secret("replpass");
+  source.tls.mode = TlsMode::kDisabled;
+  source.server_id = GetParam().server_id_base + 11;
+
+  StreamPosition start = here();
+  insert_rows(1, 300);
+  NetworkSourceRequest by_file;
+  by_file.from_file = start.file;
+  by_file.from_pos = start.pos;
+  by_file.until_end = true;
+  ReplicationClient a = must(open_network_source(source, by_file));
+  std::vector<Transaction> from_file = read_to_end(a).mine(db_);
+  ASSERT_EQ(from_file.size(), 1u);
+
+  NetworkSourceRequest by_gtid;
+  by_gtid.from_gtid = mariadb() ? start.mariadb_gtids.to_string() : start.mysql_gtids.to_string();
+  by_gtid.until_end = true;
+  ReplicationClient b = must(open_network_source(source, by_gtid));
+  std::vector<Transaction> from_gtid = read_to_end(b).mine(db_);
+  ASSERT_EQ(from_gtid.size(), 1u);
+  EXPECT_EQ(from_gtid[0].gtid, from_file[0].gtid);
+
+  NetworkSourceRequest current;
+  current.until_end = true;
+  ReplicationClient c = must(open_network_source(source, current));
+  EXPECT_TRUE(read_to_end(c).mine(db_).empty());
+
+  NetworkSourceRequest both = by_gtid;
+  both.from_file = start.file;
+  EXPECT_EQ(open_network_source(source, both).error().code(), ErrorCode::kInvalidArgument);
+  NetworkSourceRequest bad_gtid;
+  bad_gtid.from_gtid = "not-a-gtid";
+  auto bad = open_network_source(source, bad_gtid);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("--from-gtid"), std::string::npos) << bad.error().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, ReplicationClientTest,
