@@ -274,6 +274,7 @@ Result<StreamItem> ReplicationClient::read_one() {
   if (len == 0) return make_error(ErrorCode::kProtocol, "{}: empty packet in the binlog stream", conn_->endpoint());
   if (p[0] == 0xfe && len < 9) {  // EOF packet: the non-blocking dump reached the end
     ended_ = true;
+    failed_attempts_ = 0;
     return StreamItem{};
   }
   if (p[0] != 0x00) {
@@ -310,6 +311,7 @@ Result<StreamItem> ReplicationClient::read_one() {
   item.header = *header;
   if (is_heartbeat(header->type)) {
     ++heartbeats_;
+    failed_attempts_ = 0;
     item.kind = StreamItem::Kind::kHeartbeat;
     return item;
   }
@@ -420,6 +422,7 @@ void ReplicationClient::end_transaction(const EventHeader& header) {
   in_transaction_ = false;
   in_begin_ = false;
   delivered_partial_ = false;
+  failed_attempts_ = 0;  // progress: a drop from here on starts a fresh series of attempts
 }
 
 Status ReplicationClient::reconnect(const Error& cause) {
@@ -430,12 +433,17 @@ Status ReplicationClient::reconnect(const Error& cause) {
   delivered_partial_ = false;
   pending_mysql_.reset();
   pending_mariadb_.reset();
-  auto backoff = options_.initial_backoff;
   Error last = cause;
-  for (unsigned attempt = 1; attempt <= options_.max_reconnect_attempts; ++attempt) {
+  // Attempts count across drops until the stream makes progress again, so a server that accepts the dump
+  // and drops it at once does not keep the client looping at the shortest backoff.
+  while (failed_attempts_ < options_.max_reconnect_attempts) {
+    auto backoff = options_.initial_backoff;
+    for (unsigned i = 0; i < failed_attempts_ && backoff < options_.max_backoff; ++i) backoff *= 2;
+    backoff = std::min(backoff, options_.max_backoff);
+    ++failed_attempts_;
     spdlog::warn("binlog stream from {}:{} dropped ({}); reconnecting in {} ms to resume at {} (attempt {}/{})",
-              connect_.host, connect_.port, last.message(), backoff.count(), committed_.to_string(), attempt,
-              options_.max_reconnect_attempts);
+                 connect_.host, connect_.port, last.message(), backoff.count(), committed_.to_string(),
+                 failed_attempts_, options_.max_reconnect_attempts);
     std::this_thread::sleep_for(backoff);
     auto st = connect_and_dump();
     if (st.ok()) {
@@ -444,9 +452,9 @@ Status ReplicationClient::reconnect(const Error& cause) {
     }
     last = std::move(st).error();
     if (!last.retryable()) return last;
-    backoff = std::min(backoff * 2, options_.max_backoff);
   }
-  return last.context(fmt::format("giving up after {} reconnect attempts", options_.max_reconnect_attempts));
+  return last.context(fmt::format("giving up after {} reconnect attempts without progress",
+                                  options_.max_reconnect_attempts));
 }
 
 // ---- current position ----------------------------------------------------------------------------------

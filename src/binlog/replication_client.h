@@ -77,7 +77,8 @@ struct ReplicationOptions {
   uint32_t server_id = 0;  // this replica's id: non-zero, unique on the source
   bool stop_at_end = false;  // non-blocking dump: end of stream at the source's current end
   std::chrono::milliseconds heartbeat_period{5000};
-  // Consecutive failed reconnects before next() returns the error. 0: never reconnect.
+  // Reconnect attempts without progress (a completed transaction, a heartbeat, the end of a non-blocking
+  // stream) before next() returns the error. 0: never reconnect.
   unsigned max_reconnect_attempts = 8;
   std::chrono::milliseconds initial_backoff{100};
   std::chrono::milliseconds max_backoff{30000};
@@ -143,6 +144,7 @@ class ReplicationClient final : public EventSource {
   bool discard_pending_ = false;
   uint64_t heartbeats_ = 0;
   uint64_t reconnects_ = 0;
+  unsigned failed_attempts_ = 0;  // reconnect attempts since the stream last made progress
   std::chrono::steady_clock::time_point last_received_{};
 };
 

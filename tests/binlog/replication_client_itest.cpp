@@ -396,6 +396,49 @@ TEST_P(ReplicationClientTest, KilledDumpThreadResumesByFilePositionWithoutLosing
 }
 
 
+TEST_P(ReplicationClientTest, EventsLargerThanOnePacketArriveWhole) {
+  // One row of two 10 MiB values: a rows event above the protocol's 16 MiB packet size, so it crosses the
+  // wire as several packets (each value stays below MariaDB's default max_allowed_packet of 16 MiB).
+  must(root_->execute("CREATE TABLE IF NOT EXISTS " + db_ + ".big (id INT AUTO_INCREMENT PRIMARY KEY, a LONGBLOB, b LONGBLOB)"));
+  StreamPosition start = here();
+  must(root_->execute(fmt::format("INSERT INTO {}.big (a, b) VALUES (REPEAT('a', 10485760), REPEAT('b', 10485760))", db_)));
+  ReplicationClient client =
+      must(ReplicationClient::start(repl_user(), replica(12), StreamPosition::at_file(start.file, start.pos)));
+  uint32_t largest = 0;
+  bool in_mine = false;
+  while (true) {
+    StreamItem item = must(client.next());
+    if (item.kind == StreamItem::Kind::kEndOfStream) break;
+    if (item.kind != StreamItem::Kind::kEvent) continue;
+    if (item.header.type == static_cast<uint8_t>(EventType::kTableMap)) in_mine = table_map_database(item.event) == db_;
+    if (in_mine && item.header.type != static_cast<uint8_t>(EventType::kTableMap)) {
+      largest = std::max(largest, item.header.event_size);
+      in_mine = false;
+    }
+  }
+  EXPECT_GT(largest, 2u * 10485760u);
+}
+
+TEST_P(ReplicationClientTest, WithoutReconnectsADroppedStreamIsARetryableError) {
+  ReplicationOptions o = replica(13, /*stop_at_end=*/false);
+  o.max_reconnect_attempts = 0;
+  ReplicationClient client = must(ReplicationClient::start(repl_user(), o, here()));
+  must(root_->execute(fmt::format("KILL {}", client.connection_id())));
+  while (true) {  // events already in the socket buffer still arrive, then the drop
+    auto item = client.next();
+    if (item.ok()) {
+      ASSERT_NE(item->kind, StreamItem::Kind::kEndOfStream);
+      continue;
+    }
+    EXPECT_EQ(item.error().code(), ErrorCode::kUnavailable) << item.error().message();
+    EXPECT_TRUE(item.error().retryable());
+    EXPECT_NE(item.error().message().find(client.committed_position().to_string()), std::string::npos)
+        << item.error().message();
+    break;
+  }
+  EXPECT_EQ(client.reconnects(), 0u);
+}
+
 TEST_P(ReplicationClientTest, ServerIdZeroIsRefused) {
   ReplicationOptions o = replica(7);
   o.server_id = 0;
