@@ -262,6 +262,7 @@ StatementRole classify_statement(std::string_view statement) {
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     if (starts_with_word(rest, "START") || starts_with_word(rest, "BEGIN")) return StatementRole::kBegin;
     if (starts_with_word(rest, "PREPARE")) return StatementRole::kXaPrepare;
+    if (starts_with_word(rest, "COMMIT") || starts_with_word(rest, "ROLLBACK")) return StatementRole::kCommit;
   }
   return StatementRole::kOther;
 }

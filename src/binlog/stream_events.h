@@ -57,7 +57,7 @@ Result<std::string_view> query_event_statement(std::span<const uint8_t> event, s
 // How a QUERY statement bears on transaction boundaries.
 enum class StatementRole {
   kBegin,     // BEGIN, XA START: a transaction's events follow
-  kCommit,    // COMMIT, ROLLBACK (not ROLLBACK TO SAVEPOINT)
+  kCommit,    // COMMIT, ROLLBACK (not ROLLBACK TO SAVEPOINT), XA COMMIT, XA ROLLBACK
   kXaPrepare, // XA PREPARE: ends the prepared part (MariaDB logs it as a query)
   kOther,     // DDL and anything else: a whole transaction when not inside BEGIN
 };

@@ -326,6 +326,9 @@ TEST(StreamEventsTest, RotateAndQueryAndChecksum) {
   EXPECT_EQ(classify_statement("ROLLBACK TO SAVEPOINT a"), StatementRole::kOther);
   EXPECT_EQ(classify_statement("XA START X'01'"), StatementRole::kBegin);
   EXPECT_EQ(classify_statement("XA PREPARE X'01'"), StatementRole::kXaPrepare);
+  EXPECT_EQ(classify_statement("XA COMMIT X'01'"), StatementRole::kCommit);
+  EXPECT_EQ(classify_statement("XA ROLLBACK X'01'"), StatementRole::kCommit);
+  EXPECT_EQ(classify_statement("XA END X'01'"), StatementRole::kOther);
   EXPECT_EQ(classify_statement("BEGINNING_TABLE_DROP"), StatementRole::kOther);
   EXPECT_EQ(classify_statement("CREATE TABLE t (a INT)"), StatementRole::kOther);
 

@@ -318,6 +318,51 @@ TEST_P(ReplicationClientTest, GtidPositioningResumesAfterTheGivenSet) {
   }
 }
 
+// Every kind of transaction boundary moves the resume point: DDL (standalone), autocommit, BEGIN/COMMIT,
+// XA PREPARE + XA COMMIT, a transaction rolled back (not logged), a savepoint rollback inside a transaction.
+// Read to the end, the tracked GTIDs cover everything the server had executed, and the file position is the
+// end of the last event.
+TEST_P(ReplicationClientTest, EveryTransactionShapeMovesTheResumePoint) {
+  StreamPosition start = here();
+  must(root_->execute("DROP TABLE IF EXISTS " + db_ + ".shapes"));
+  must(root_->execute("CREATE TABLE " + db_ + ".shapes (id INT PRIMARY KEY, v INT)"));
+  must(root_->execute("INSERT INTO " + db_ + ".shapes VALUES (1, 1)"));
+  must(root_->execute("BEGIN"));
+  must(root_->execute("INSERT INTO " + db_ + ".shapes VALUES (2, 2)"));
+  must(root_->execute("SAVEPOINT s1"));
+  must(root_->execute("INSERT INTO " + db_ + ".shapes VALUES (3, 3)"));
+  must(root_->execute("ROLLBACK TO SAVEPOINT s1"));
+  must(root_->execute("COMMIT"));
+  must(root_->execute("BEGIN"));
+  must(root_->execute("INSERT INTO " + db_ + ".shapes VALUES (4, 4)"));
+  must(root_->execute("ROLLBACK"));
+  must(root_->execute("XA START 'repl_it_xa'"));
+  must(root_->execute("INSERT INTO " + db_ + ".shapes VALUES (5, 5)"));
+  must(root_->execute("XA END 'repl_it_xa'"));
+  must(root_->execute("XA PREPARE 'repl_it_xa'"));
+  must(root_->execute("XA COMMIT 'repl_it_xa'"));
+  must(root_->execute("ALTER TABLE " + db_ + ".shapes ADD COLUMN w INT"));
+  StreamPosition after = here();
+
+  for (bool by_gtid : {false, true}) {
+    SCOPED_TRACE(by_gtid ? "by gtid" : "by file");
+    StreamPosition from = by_gtid ? start : StreamPosition::at_file(start.file, start.pos);
+    ReplicationClient client = must(ReplicationClient::start(repl_user(), replica(by_gtid ? 14 : 15), from));
+    std::vector<EventHeader> all;
+    TransactionCollector c = read_to_end(client, &all);
+    std::vector<Transaction> mine = c.mine(db_);
+    EXPECT_EQ(mine.size(), 3u);  // with rows: autocommit insert, BEGIN/COMMIT, the XA prepared part
+    const StreamPosition& end = client.committed_position();
+    EXPECT_EQ(end.pos, all.back().log_pos);
+    EXPECT_EQ(end.file, client.current_file());
+    if (by_gtid && mariadb()) {
+      EXPECT_TRUE(end.mariadb_gtids.contains(after.mariadb_gtids)) << end.mariadb_gtids.to_string();
+    } else if (by_gtid) {
+      EXPECT_TRUE(end.mysql_gtids.contains(after.mysql_gtids)) << end.mysql_gtids.to_string();
+    }
+  }
+}
+
 TEST_P(ReplicationClientTest, BlockingModeReceivesHeartbeats) {
   ReplicationOptions o = replica(5, /*stop_at_end=*/false);
   o.heartbeat_period = std::chrono::milliseconds(50);
