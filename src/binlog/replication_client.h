@@ -61,7 +61,10 @@ struct StreamPosition {
     kMariadbGtid,  // position by MariaDB GTID position (@slave_connect_state)
   };
   Mode mode = Mode::kFile;
-  std::string file;   // kFile: required. Other modes: filled in as the stream reveals it.
+  // kFile: required. GTID modes: filled in as the stream reveals it, for display only — a GTID dump skips
+  // transactions the set already holds without sending them, so resuming such a stream by file:pos would
+  // repeat those; it resumes by its GTIDs.
+  std::string file;
   uint64_t pos = 4;   // start of the next event to read in `file`
   MysqlGtidSet mysql_gtids;      // kMysqlGtid: transactions the caller already has
   MariadbGtidSet mariadb_gtids;  // kMariadbGtid: the position after the caller's last transaction
