@@ -74,14 +74,17 @@ Result<MysqlGtid> parse_tagged_gtid(std::span<const uint8_t> body) {
   // Envelope: format version byte, then the message size and the last non-ignorable field id as varlen
   // integers, then (field id, value) pairs in field-id order: 0 flags, 1 uuid (16 varlen bytes), 2 gno
   // (zig-zag signed), 3 tag (varlen length + bytes), and later fields we do not need.
+  // The message size counts from the version byte to the end of the body (the checksum excluded).
   if (body.empty()) return short_body(kType, 0, "format version");
-  VarlenReader r(body.subspan(1));
-  TRY_ASSIGN(uint64_t message_size, r.next(kType));
-  if (message_size > body.size()) {
+  VarlenReader head(body.subspan(1));
+  TRY_ASSIGN(uint64_t message_size, head.next(kType));
+  size_t envelope = 1 + head.pos();
+  if (message_size > body.size() || message_size < envelope) {
     return make_error(ErrorCode::kCorrupt, "GTID_TAGGED_LOG_EVENT declares {} bytes but has {}", message_size,
                       body.size());
   }
-  TRY(r.next(kType).ok() ? Status{} : Status(short_body(kType, r.pos() + 1, "last field id")));
+  VarlenReader r(body.subspan(envelope, message_size - envelope));
+  TRY(r.next(kType).ok() ? Status{} : Status(short_body(kType, envelope, "last field id")));
   MysqlGtid gtid;
   bool have_uuid = false;
   bool have_gno = false;

@@ -360,5 +360,33 @@ TEST(StreamEventsTest, GtidEvents) {
   EXPECT_TRUE(m.standalone());
 }
 
+// A GTID_TAGGED_LOG_EVENT with its CRC32, recorded from the test MySQL 9.7 server (binlog.000009 at
+// 102564449, "26dd795a-e7a4-11f1-b48f-02fc00000001:repl_it:8").
+constexpr uint8_t kRecordedTaggedGtidEvent[] = {
+    0xdb, 0xe9, 0x04, 0x6b, 0x2a, 0xfe, 0x33, 0x00, 0x00, 0x55, 0x00, 0x00, 0x00, 0xb6, 0x02, 0x1d, 0x06,
+    0x00, 0x00, 0x02, 0x7c, 0x00, 0x00, 0x00, 0x02, 0x4c, 0x75, 0x03, 0xf2, 0xb4, 0x9d, 0x03, 0x91, 0x02,
+    0x22, 0xc5, 0x03, 0xd1, 0x02, 0x3d, 0x02, 0x04, 0xf1, 0x03, 0x00, 0x00, 0x00, 0x02, 0x04, 0x20, 0x06,
+    0x0e, 0x72, 0x65, 0x70, 0x6c, 0x5f, 0x69, 0x74, 0x08, 0x79, 0x05, 0x0a, 0x81, 0x05, 0x0c, 0x7f, 0xac,
+    0x21, 0x60, 0xb9, 0xfb, 0x60, 0x06, 0x10, 0xc9, 0x04, 0x12, 0x83, 0x12, 0x0b, 0x58, 0x11, 0x20, 0x9c};
+
+TEST(StreamEventsTest, RecordedTaggedGtidEvent) {
+  std::span<const uint8_t> event(kRecordedTaggedGtidEvent);
+  ASSERT_TRUE(verify_crc32(event).ok());
+  auto gtid = parse_mysql_gtid_event(event, kChecksumSize);
+  ASSERT_TRUE(gtid.ok()) << gtid.error().message();
+  EXPECT_EQ(gtid->to_string(), "26dd795a-e7a4-11f1-b48f-02fc00000001:repl_it:8");
+  // Any flipped bit fails the checksum; every truncation fails the parse without reading out of bounds.
+  std::vector<uint8_t> copy(event.begin(), event.end());
+  copy[40] ^= 0x10;
+  EXPECT_EQ(verify_crc32(copy).error().code(), ErrorCode::kCorrupt);
+  for (size_t cut = kEventHeaderSize; cut + kChecksumSize < event.size(); ++cut) {
+    std::vector<uint8_t> shortened(event.begin(), event.begin() + static_cast<std::ptrdiff_t>(cut));
+    uint32_t size = static_cast<uint32_t>(cut + kChecksumSize);
+    for (size_t i = 0; i < 4; ++i) shortened[9 + i] = static_cast<uint8_t>(size >> (8 * i));
+    shortened.resize(cut + kChecksumSize, 0);
+    EXPECT_FALSE(parse_mysql_gtid_event(shortened, kChecksumSize).ok()) << cut;
+  }
+}
+
 }  // namespace
 }  // namespace mysql2ch::binlog
