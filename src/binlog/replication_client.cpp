@@ -152,6 +152,11 @@ Status ReplicationClient::connect_and_dump() {
     return make_error(ErrorCode::kInvalidArgument, "{} is MySQL: a MariaDB GTID position ('{}') cannot position it",
                       c.endpoint(), committed_.mariadb_gtids.to_string());
   }
+  if (c.server().server_id == options_.server_id) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "server_id {} is {}'s own @@server_id: choose another source.server_id for this replica",
+                      options_.server_id, c.endpoint());
+  }
   c.handle()->net.max_packet_size = std::max(c.handle()->net.max_packet_size, kMaxEventPacket);
   conn_.emplace(std::move(c));
   TRY(prepare_session(*conn_));

@@ -89,9 +89,10 @@ struct ReplicationOptions {
 
 class ReplicationClient final : public EventSource {
  public:
-  // Connects, registers and starts the dump. Errors: kInvalidArgument (server_id 0, start position that does
-  // not fit the server's flavor), kAuth (missing REPLICATION SLAVE, with the GRANT to run), kUnavailable,
-  // kServer.
+  // Connects, registers and starts the dump. Errors: kInvalidArgument (server_id 0 or the source's own, a
+  // start position that does not fit the server's flavor), kAuth (missing REPLICATION SLAVE, with the GRANT
+  // to run), kUnavailable, kServer. A start position the source no longer has (purged file, unknown GTID) is
+  // reported by the first next() as kNotFound: the server only checks it once the dump runs.
   static Result<ReplicationClient> start(const ConnectOptions& connect, const ReplicationOptions& options,
                                          StreamPosition start);
 

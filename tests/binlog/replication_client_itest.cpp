@@ -493,6 +493,15 @@ TEST_P(ReplicationClientTest, ServerIdZeroIsRefused) {
   EXPECT_NE(r.error().message().find("server_id"), std::string::npos);
 }
 
+TEST_P(ReplicationClientTest, TheSourcesOwnServerIdIsRefused) {
+  ReplicationOptions o = replica(7);
+  o.server_id = root_->server().server_id;
+  auto r = ReplicationClient::start(repl_user(), o, here());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("own @@server_id"), std::string::npos) << r.error().message();
+}
+
 TEST_P(ReplicationClientTest, MissingReplicationPrivilegeIsAnAuthError) {
   must(root_->execute("CREATE USER IF NOT EXISTS 'repl_it_noslave'@'127.0.0.1' IDENTIFIED BY 'noslavepass'"));
   must(root_->execute("GRANT SELECT ON *.* TO 'repl_it_noslave'@'127.0.0.1'"));
