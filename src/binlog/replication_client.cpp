@@ -371,8 +371,8 @@ Status ReplicationClient::track(const EventHeader& header, std::span<const uint8
       TRY_ASSIGN(std::string_view statement, query_event_statement(event, checksum_size));
       StatementRole role = classify_statement(statement);
       if (!in_transaction_) {
-        // A transaction without a GTID event (MySQL with gtid_mode off before 5.7, or a BEGIN after the
-        // GTID was already consumed is impossible): BEGIN opens it, anything else is one by itself.
+        // No GTID event before it (servers older than MySQL 5.7 with gtid_mode off): BEGIN opens a
+        // transaction, any other statement is one by itself.
         if (role == StatementRole::kBegin) {
           in_transaction_ = true;
           in_begin_ = true;
