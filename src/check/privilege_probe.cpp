@@ -49,14 +49,14 @@ Status PrivilegeProbe::read_back(const std::string& table) {
 
 PrivilegeProbeOutcome PrivilegeProbe::run() {
   PrivilegeProbeOutcome outcome;
-  const std::string db = quote_identifier(database_);
-  const std::string table = fmt::format("{}.{}", db, quote_identifier("_mysql2ch_check_" + random_suffix()));
+  const std::string db = clickhouse_identifier(database_);
+  const std::string table = fmt::format("{}.{}", db, clickhouse_identifier("_mysql2ch_check_" + random_suffix()));
   bool created_database = false;
   bool created_table = false;
 
   auto steps = [&]() -> Status {
     auto existing = connection_.query(
-        fmt::format("SELECT count() FROM system.databases WHERE name = {}", quote_string(database_)), "TabSeparated");
+        fmt::format("SELECT count() FROM system.databases WHERE name = {}", clickhouse_string(database_)), "TabSeparated");
     if (!existing.ok()) {
       failed_step_ = "SELECT";
       return std::move(existing).error();
@@ -98,7 +98,7 @@ void PrivilegeProbe::clean_up(const std::string& table, bool created_database, P
     }
   }
   if (!created_database) return;
-  const std::string db = quote_identifier(database_);
+  const std::string db = clickhouse_identifier(database_);
   if (auto st = connection_.execute(fmt::format("DROP DATABASE IF EXISTS {}", db)); !st.ok()) {
     outcome.cleanup_problem = fmt::format("the database created by the probe could not be dropped ({}); remove it "
                                           "with: DROP DATABASE {}", st.error().message(), db);

@@ -134,7 +134,7 @@ Result<LoadedGrants> load_grants(Connection& conn) {
   std::set<std::string> seen;
   std::vector<std::string> pending;
   if (mariadb) {
-    for (const auto& role : active) pending.push_back(quote_identifier(role));
+    for (const auto& role : active) pending.push_back(mysql_identifier(role));
   }
   while (!pending.empty()) {  // MariaDB: a role's grants list the roles granted to it
     const std::string role = pending.back();

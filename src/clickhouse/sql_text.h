@@ -8,9 +8,9 @@
 namespace mysql2ch {
 
 // `name` in backticks, with backticks and backslashes escaped; any bytes (unicode, reserved words) are safe.
-std::string quote_identifier(std::string_view name);
+std::string clickhouse_identifier(std::string_view name);
 
 // 'text' with quotes and backslashes escaped, for string literals.
-std::string quote_string(std::string_view text);
+std::string clickhouse_string(std::string_view text);
 
 }  // namespace mysql2ch

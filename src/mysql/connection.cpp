@@ -268,7 +268,7 @@ std::string Connection::quote(std::string_view value) const {
   return out;
 }
 
-std::string quote_identifier(std::string_view name) {
+std::string mysql_identifier(std::string_view name) {
   std::string out = "`";
   for (char c : name) {
     if (c == '`') out += '`';

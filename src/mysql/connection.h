@@ -107,6 +107,6 @@ class Connection {
 };
 
 // Backticked identifier with ` doubled.
-std::string quote_identifier(std::string_view name);
+std::string mysql_identifier(std::string_view name);
 
 }  // namespace mysql2ch

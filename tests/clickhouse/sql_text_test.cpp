@@ -6,16 +6,16 @@ namespace mysql2ch {
 namespace {
 
 TEST(SqlText, QuotesIdentifiersWhateverTheirBytes) {
-  EXPECT_EQ(quote_identifier("orders"), "`orders`");
-  EXPECT_EQ(quote_identifier("select"), "`select`");
-  EXPECT_EQ(quote_identifier("a`b"), "`a\\`b`");
-  EXPECT_EQ(quote_identifier("c\\d"), "`c\\\\d`");
-  EXPECT_EQ(quote_identifier("zamówienia"), "`zamówienia`");
+  EXPECT_EQ(clickhouse_identifier("orders"), "`orders`");
+  EXPECT_EQ(clickhouse_identifier("select"), "`select`");
+  EXPECT_EQ(clickhouse_identifier("a`b"), "`a\\`b`");
+  EXPECT_EQ(clickhouse_identifier("c\\d"), "`c\\\\d`");
+  EXPECT_EQ(clickhouse_identifier("zamówienia"), "`zamówienia`");
 }
 
 TEST(SqlText, QuotesStrings) {
-  EXPECT_EQ(quote_string("it's"), "'it\\'s'");
-  EXPECT_EQ(quote_string(""), "''");
+  EXPECT_EQ(clickhouse_string("it's"), "'it\\'s'");
+  EXPECT_EQ(clickhouse_string(""), "''");
 }
 
 }  // namespace

@@ -116,7 +116,7 @@ TEST_P(EachServer, QuoteRoundTrips) {
   auto back = c.query_value("SELECT " + c.quote(nasty));
   ASSERT_TRUE(back.ok()) << back.error().message();
   EXPECT_EQ(back->value_or("?"), nasty);
-  EXPECT_EQ(quote_identifier("we`ird"), "`we``ird`");
+  EXPECT_EQ(mysql_identifier("we`ird"), "`we``ird`");
 }
 
 TEST_P(EachServer, SqlErrorIsServerError) {
