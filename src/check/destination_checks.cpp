@@ -77,14 +77,17 @@ std::string tls_fix(const Error& e, const DestinationConfig& d) {
   if (m.find("plain HTTP") != std::string::npos) {
     return "this port does not speak TLS: use http:// in destination.url, or the server's https_port";
   }
-  if (m.find("not trusted") != std::string::npos || m.find("certificate") != std::string::npos) {
+  if (m.find("not trusted") != std::string::npos) {
     return d.tls.ca.empty()
                ? "set destination.tls.ca to the CA file (PEM) that signed the server's certificate"
                : fmt::format("destination.tls.ca ({}) did not sign the server's certificate: set it to the CA that "
-                             "did (the server's certificate chain shows it: openssl s_client -connect host:port "
-                             "-showcerts)", d.tls.ca);
+                             "did (openssl s_client -connect host:port -showcerts shows the chain)", d.tls.ca);
   }
-  return "check destination.tls (ca, cert, key) and the server's openSSL settings in config.xml";
+  if (m.find("TLS setup failed") != std::string::npos) {
+    return "check that the files in destination.tls (ca, cert, key) exist, are readable and are PEM, and that "
+           "cert and key belong together";
+  }
+  return "check destination.tls (ca, cert, key) and the server's <openSSL> settings in config.xml";
 }
 
 std::string auth_fix(const Error& e, const DestinationConfig& d) {

@@ -28,6 +28,13 @@ class ChdbStorage {
 
   // Runs `sql` with `settings` in effect for it only; returns the result bytes in `format`.
   Result<std::string> run(std::string_view sql, std::string_view format, const RequestOptions& options) {
+    for (const auto& setting : options.settings) {
+      const std::string& name = setting.first;
+      if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+                              std::string::npos) {
+        return make_error(ErrorCode::kInvalidArgument, "'{}' is not a ClickHouse setting name", name);
+      }
+    }
     std::lock_guard lock(mutex_);
     for (const auto& [name, value] : options.settings) {
       TRY(run_locked(fmt::format("SET {} = {}", name, quote_setting(value)), "TSV"));

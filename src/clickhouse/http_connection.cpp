@@ -113,8 +113,8 @@ std::string HttpConnection::url_for(std::string_view path, std::initializer_list
   return url;
 }
 
-Status HttpConnection::configure_tls() {
-  if (options_.url.kind != DestinationUrl::Kind::kHttps) return {};
+void HttpConnection::configure_tls() {
+  if (options_.url.kind != DestinationUrl::Kind::kHttps) return;
   const auto& tls = options_.tls;
   if (!tls.ca.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, tls.ca.c_str());
   if (!tls.cert.empty()) {
@@ -123,7 +123,6 @@ Status HttpConnection::configure_tls() {
   }
   curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
   curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
-  return {};
 }
 
 Result<std::string> HttpConnection::perform(const std::string& url, const Body& body, bool post) {
@@ -142,7 +141,7 @@ Result<std::string> HttpConnection::perform(const std::string& url, const Body& 
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &exception_code_header_);
-  TRY(configure_tls());
+  configure_tls();
 
   HeaderList headers;
   TRY(append_header(headers, "X-ClickHouse-User: " + options_.user));
@@ -160,7 +159,8 @@ Result<std::string> HttpConnection::perform(const std::string& url, const Body& 
       curl_easy_setopt(curl_, CURLOPT_READDATA, &*gzip);
     } else {
       // POSTFIELDS does not copy: libcurl sends straight from the caller's buffer.
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.bytes.data());
+      // (A null pointer would make libcurl read the body from stdin: an empty body is "".)
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.bytes.data() != nullptr ? body.bytes.data() : "");
       curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.bytes.size()));
     }
     // No "Expect: 100-continue" round trip before large bodies.
@@ -290,7 +290,9 @@ Status HttpConnection::execute(std::string_view sql, const RequestOptions& optio
 }
 
 Result<std::string> HttpConnection::query(std::string_view sql, std::string_view format, const RequestOptions& options) {
-  const std::string url = url_for("/", {{"default_format", format}}, options);
+  // wait_end_of_query: the server buffers the result and sends the status last, so an exception in the middle
+  // of a result is a failed request rather than a 200 whose body ends in an error text.
+  const std::string url = url_for("/", {{"default_format", format}, {"wait_end_of_query", "1"}}, options);
   return perform(url, Body{sql, false}, true);
 }
 

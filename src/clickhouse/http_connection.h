@@ -61,7 +61,7 @@ class HttpConnection final : public ClickHouseConnection {
   // of a 200, else the error the response or the transfer failure maps to.
   Result<std::string> perform(const std::string& url, const Body& body, bool post);
   std::string url_for(std::string_view path, std::initializer_list<Param> params, const RequestOptions& options);
-  Status configure_tls();
+  void configure_tls();
   Error transfer_error(int curl_code) const;
   Error response_error(long status, std::string_view body) const;
 

@@ -76,7 +76,9 @@ TEST(HttpConnection, VerifiesTheServerCertificateAgainstTheConfiguredCa) {
   EXPECT_TRUE(open(std::move(unverified))->ping().ok());
 }
 
-TEST(HttpConnection, PresentsAClientCertificateWhenConfigured) {
+// The test server does not ask for client certificates, so this shows the configured pair is loaded and
+// offered without breaking the handshake, and that a missing one is a TLS error.
+TEST(HttpConnection, LoadsTheConfiguredClientCertificate) {
   HttpOptions o = test::http_options(true);
   o.tls.cert = testenv::certs_dir() + "/client-cert.pem";
   o.tls.key = testenv::certs_dir() + "/client-key.pem";
