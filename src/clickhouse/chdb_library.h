@@ -35,6 +35,11 @@ struct ChdbApi {
   std::string path;  // the file that was loaded
 };
 
+// False in AddressSanitizer builds: libchdb.so calls a null function pointer in its own static initialisers
+// when loaded into a process that runs the ASan runtime (seen with chDB 26.5), so such builds refuse to load
+// it with an error instead of crashing.
+bool chdb_loadable_in_this_build();
+
 // Loads libchdb.so (or returns the one already loaded). A missing library is a kNotFound error listing the
 // places looked at and how to get it.
 Result<const ChdbApi*> load_chdb(const EnvLookup& env);

@@ -185,6 +185,7 @@ TEST_F(DestinationCheck, AServiceThatIsNotClickHouseHttpFailsReachable) {
 }
 
 TEST_F(DestinationCheck, ChdbPassesWithAModernProfileAndAProbeDatabaseForWildcards) {
+  M2C_SKIP_WITHOUT_CHDB();
   ScopedEnv lib("MYSQL2CH_LIBCHDB", testenv::libchdb_path());
   auto items = check("  url: chdb://chdata", "[\"shop.*\", \"*.orders\"]");
   EXPECT_EQ(items["destination.reachable"].state, "pass");
@@ -198,6 +199,7 @@ TEST_F(DestinationCheck, ChdbPassesWithAModernProfileAndAProbeDatabaseForWildcar
 }
 
 TEST_F(DestinationCheck, AChdbPathThatCannotBeWrittenFailsWithTheFix) {
+  M2C_SKIP_WITHOUT_CHDB();
   ScopedEnv lib("MYSQL2CH_LIBCHDB", testenv::libchdb_path());
   testenv::write_file(dir_ + "/a-file", "not a directory\n");
   auto items = check("  url: chdb://" + dir_ + "/a-file/storage");

@@ -15,6 +15,7 @@ using test::Transport;
 class TransportContract : public ::testing::TestWithParam<Transport> {
  protected:
   void SetUp() override {
+    if (GetParam() == Transport::kChdb) M2C_SKIP_WITHOUT_CHDB();
     conn_ = test::open_transport(GetParam());
     ASSERT_NE(conn_, nullptr);
     db_ = std::string("ch_itest_") + test::transport_name(GetParam());
