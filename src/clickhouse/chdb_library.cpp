@@ -78,7 +78,8 @@ Result<ChdbApi> try_load(const EnvLookup& env) {
     if (!chdb_loadable_in_this_build()) {
       return make_error(ErrorCode::kUnsupported,
                         "{} cannot be loaded into this build: it was compiled with AddressSanitizer, under which "
-                        "libchdb.so crashes while loading; use a build without MYSQL2CH_SANITIZE", path);
+                        "libchdb.so crashes while loading; use a build without MYSQL2CH_SANITIZE",
+                        path);
     }
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
@@ -93,8 +94,7 @@ Result<ChdbApi> try_load(const EnvLookup& env) {
     }
     tried.push_back(fmt::format("{} on the system library path (not found)", kLibraryName));
   }
-  return make_error(ErrorCode::kNotFound, "libchdb.so not found; looked at: {}. {}", fmt::join(tried, "; "),
-                    kHowToGet);
+  return make_error(ErrorCode::kNotFound, "libchdb.so not found; looked at: {}. {}", fmt::join(tried, "; "), kHowToGet);
 }
 
 }  // namespace

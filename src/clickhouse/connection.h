@@ -76,10 +76,10 @@ class ClickHouseConnection {
 struct DestinationUrl {
   enum class Kind { kHttp, kHttps, kChdb };
   Kind kind = Kind::kHttp;
-  std::string host;       // http(s)
-  uint16_t port = 0;      // http(s): as given, else 8123 / 8443
-  std::string path;       // http(s): base path ("" or "/prefix"); chdb: absolute storage directory
-  std::string endpoint;   // normalised, for messages
+  std::string host;      // http(s)
+  uint16_t port = 0;     // http(s): as given, else 8123 / 8443
+  std::string path;      // http(s): base path ("" or "/prefix"); chdb: absolute storage directory
+  std::string endpoint;  // normalised, for messages
 };
 Result<DestinationUrl> parse_destination_url(std::string_view url, const std::string& base_dir);
 

@@ -93,7 +93,9 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(HttpOptions options
 
 HttpConnection::HttpConnection(HttpOptions options, CURL* handle) : options_(std::move(options)), curl_(handle) {}
 
-HttpConnection::~HttpConnection() { curl_easy_cleanup(curl_); }
+HttpConnection::~HttpConnection() {
+  curl_easy_cleanup(curl_);
+}
 
 std::string HttpConnection::url_for(std::string_view path, std::initializer_list<Param> params,
                                     const RequestOptions& options) {
@@ -203,8 +205,7 @@ Error HttpConnection::transfer_error(int curl_code) const {
                         options_.connect_timeout_s, options_.request_timeout_s);
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-      return make_error(ErrorCode::kUnavailable, "{}: cannot connect: {}", where, detail);
+    case CURLE_COULDNT_CONNECT: return make_error(ErrorCode::kUnavailable, "{}: cannot connect: {}", where, detail);
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
@@ -216,9 +217,11 @@ Error HttpConnection::transfer_error(int curl_code) const {
       }
       return make_error(ErrorCode::kUnavailable, "{}: the server closed the connection: {}", where, detail);
     case CURLE_SSL_CONNECT_ERROR:
-      if (detail.find("wrong version number") != std::string::npos || detail.find("packet length too long") != std::string::npos) {
-        return make_error(ErrorCode::kTls, "{}: TLS handshake failed: {} (this port seems to speak plain HTTP: use http://)",
-                          where, detail);
+      if (detail.find("wrong version number") != std::string::npos ||
+          detail.find("packet length too long") != std::string::npos) {
+        return make_error(ErrorCode::kTls,
+                          "{}: TLS handshake failed: {} (this port seems to speak plain HTTP: use http://)", where,
+                          detail);
       }
       return make_error(ErrorCode::kTls, "{}: TLS handshake failed: {}", where, detail);
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -233,15 +236,15 @@ Error HttpConnection::transfer_error(int curl_code) const {
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_SSL_ENGINE_SETFAILED:
     case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-      return make_error(ErrorCode::kTls, "{}: TLS setup failed: {}", where, detail);
+    case CURLE_SSL_ISSUER_ERROR: return make_error(ErrorCode::kTls, "{}: TLS setup failed: {}", where, detail);
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_HTTP2:
-      return make_error(ErrorCode::kProtocol, "{}: the peer does not speak HTTP as ClickHouse does: {} (is this "
-                        "ClickHouse's HTTP port?)", where, detail);
-    default:
-      return make_error(ErrorCode::kUnavailable, "{}: HTTP request failed: {}", where, detail);
+      return make_error(ErrorCode::kProtocol,
+                        "{}: the peer does not speak HTTP as ClickHouse does: {} (is this "
+                        "ClickHouse's HTTP port?)",
+                        where, detail);
+    default: return make_error(ErrorCode::kUnavailable, "{}: HTTP request failed: {}", where, detail);
   }
 }
 
@@ -256,17 +259,13 @@ Error HttpConnection::response_error(long status, std::string_view body) const {
   const std::string& where = options_.url.endpoint;
   switch (status) {
     case 401:
-    case 403:
-      return make_error(ErrorCode::kAuth, "{}: HTTP {}: {}", where, status, text);
-    case 404:
-      return make_error(ErrorCode::kNotFound, "{}: HTTP 404 (is the URL path right?): {}", where, text);
+    case 403: return make_error(ErrorCode::kAuth, "{}: HTTP {}: {}", where, status, text);
+    case 404: return make_error(ErrorCode::kNotFound, "{}: HTTP 404 (is the URL path right?): {}", where, text);
     case 408:
-    case 504:
-      return make_error(ErrorCode::kTimeout, "{}: HTTP {}: {}", where, status, text);
+    case 504: return make_error(ErrorCode::kTimeout, "{}: HTTP {}: {}", where, status, text);
     case 429:
     case 502:
-    case 503:
-      return make_error(ErrorCode::kUnavailable, "{}: HTTP {}: {}", where, status, text);
+    case 503: return make_error(ErrorCode::kUnavailable, "{}: HTTP {}: {}", where, status, text);
     default:
       return make_error(status >= 500 ? ErrorCode::kServer : ErrorCode::kProtocol, "{}: HTTP {}: {}", where, status,
                         text);
@@ -277,7 +276,8 @@ Status HttpConnection::ping() {
   const std::string url = url_for("/ping", {}, {});
   TRY_ASSIGN(std::string body, perform(url, {}, false));
   if (body.rfind("Ok.", 0) != 0) {
-    return make_error(ErrorCode::kProtocol, "{}: /ping answered '{}' instead of 'Ok.' (is this ClickHouse's HTTP port?)",
+    return make_error(ErrorCode::kProtocol,
+                      "{}: /ping answered '{}' instead of 'Ok.' (is this ClickHouse's HTTP port?)",
                       options_.url.endpoint, excerpt(body));
   }
   return {};
@@ -289,7 +289,8 @@ Status HttpConnection::execute(std::string_view sql, const RequestOptions& optio
   return {};
 }
 
-Result<std::string> HttpConnection::query(std::string_view sql, std::string_view format, const RequestOptions& options) {
+Result<std::string> HttpConnection::query(std::string_view sql, std::string_view format,
+                                          const RequestOptions& options) {
   // wait_end_of_query: the server buffers the result and sends the status last, so an exception in the middle
   // of a result is a failed request rather than a 200 whose body ends in an error text.
   const std::string url = url_for("/", {{"default_format", format}, {"wait_end_of_query", "1"}}, options);

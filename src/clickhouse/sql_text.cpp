@@ -17,7 +17,11 @@ std::string quote_with(std::string_view s, char quote) {
 
 }  // namespace
 
-std::string quote_identifier(std::string_view name) { return quote_with(name, '`'); }
-std::string quote_string(std::string_view text) { return quote_with(text, '\''); }
+std::string quote_identifier(std::string_view name) {
+  return quote_with(name, '`');
+}
+std::string quote_string(std::string_view text) {
+  return quote_with(text, '\'');
+}
 
 }  // namespace mysql2ch

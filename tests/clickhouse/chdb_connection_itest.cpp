@@ -1,8 +1,7 @@
 // What only the chDB transport does: the library lookup, the storage directory, one storage per process.
-#include "clickhouse/chdb_connection.h"
-
 #include <gtest/gtest.h>
 
+#include "clickhouse/chdb_connection.h"
 #include "clickhouse/chdb_library.h"
 #include "support/clickhouse_transports.h"
 #include "support/testenv.h"

@@ -1,13 +1,12 @@
 // What only the HTTP transport does, against ClickHouse 18.16: keep-alive, authentication, TLS verification,
 // query_id, and the failures of a wrong port, password or CA.
-#include "clickhouse/http_connection.h"
-
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clickhouse/http_connection.h"
 #include "clickhouse/server_error.h"
 #include "support/clickhouse_transports.h"
 #include "support/testenv.h"
