@@ -159,6 +159,27 @@ void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');
 }
 
+Status append_utf8(std::string_view text, Charset charset, std::string& out) {
+  switch (charset) {
+    case Charset::kUtf8mb4:
+    case Charset::kUtf8mb3:
+    case Charset::kAscii:
+      if (!valid_utf8(text, charset == Charset::kUtf8mb3 ? 3 : charset == Charset::kAscii ? 1 : 4)) {
+        return make_error(ErrorCode::kCorrupt, "text is not valid {}", charset_name(charset));
+      }
+      out += text;
+      return {};
+    case Charset::kLatin1:
+      for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, out);
+      }
+      return {};
+    default: break;
+  }
+  return make_error(ErrorCode::kUnsupported, "no UTF-8 conversion from {}", charset_name(charset));
+}
+
 Status append_text_json(std::string_view text, Charset charset, std::string& out) {
   switch (charset) {
     case Charset::kUtf8mb4:
@@ -172,10 +193,7 @@ Status append_text_json(std::string_view text, Charset charset, std::string& out
     case Charset::kLatin1: {
       std::string utf8;  // latin1 text is rare enough on the hot path to afford a conversion buffer
       utf8.reserve(text.size() * 2);
-      for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, utf8);
-      }
+      TRY(append_utf8(text, charset, utf8));
       append_json_string(utf8, out);
       return {};
     }
