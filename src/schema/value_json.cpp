@@ -1,6 +1,8 @@
 #include "schema/value_json.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 
@@ -103,6 +105,10 @@ size_t utf8_sequence(std::string_view s, size_t i, size_t max_len) {
 
 bool valid_utf8(std::string_view s, size_t max_len) {
   for (size_t i = 0; i < s.size();) {
+    // ASCII runs, eight bytes at a time.
+    uint64_t chunk;
+    while (i + 8 <= s.size() && (std::memcpy(&chunk, s.data() + i, 8), (chunk & 0x8080808080808080ULL) == 0)) i += 8;
+    if (i == s.size()) break;
     const size_t n = utf8_sequence(s, i, max_len);
     if (n == 0) return false;
     i += n;
@@ -132,12 +138,20 @@ Status append_vector(std::string_view bytes, std::string& out) {
 
 bool is_valid_utf8(std::string_view s) { return valid_utf8(s, 4); }
 
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> t{};
+  for (size_t c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
 void append_json_string(std::string_view s, std::string& out) {
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   size_t run = 0;
   for (size_t k = 0; k < s.size(); ++k) {
     const auto c = static_cast<unsigned char>(s[k]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kNeedsEscape[c]) continue;
     out.append(s.data() + run, k - run);
     run = k + 1;
     switch (c) {
