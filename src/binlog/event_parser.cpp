@@ -684,6 +684,7 @@ Status EventParser::State::rows(std::span<const uint8_t> body, uint8_t type, uin
   }
   json_results.clear();
   while (!rows_reader.empty()) {
+    const size_t row_start = rows_reader.consumed();
     RowChange change;
     change.op = op;
     change.table = &tm;
@@ -698,6 +699,10 @@ Status EventParser::State::rows(std::span<const uint8_t> body, uint8_t type, uin
       TRY(row_image(rows_reader, tm, present_after, count_after, after, partial, &before));
       change.before = before;
       change.after = after;
+    }
+    // A row that occupies no bytes (no columns present) would repeat forever.
+    if (rows_reader.consumed() == row_start) {
+      return make_error(ErrorCode::kCorrupt, "rows event with an empty row image at offset {}", rows_reader.offset());
     }
     TRY(handler.on_row(info, change));
     json_results.clear();
