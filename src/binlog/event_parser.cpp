@@ -4,7 +4,6 @@
 #include <zstd.h>
 
 #include <array>
-#include <bit>
 #include <cstring>
 #include <deque>
 #include <unordered_map>

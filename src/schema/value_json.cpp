@@ -150,6 +150,17 @@ void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');
   size_t run = 0;
   for (size_t k = 0; k < s.size(); ++k) {
+    // Eight bytes at a time while none is a control character, '"' or '\\'.
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    uint64_t w;
+    while (k + 8 <= s.size()) {
+      std::memcpy(&w, s.data() + k, 8);
+      const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+      const uint64_t special = ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+      if ((special & kHigh) != 0) break;
+      k += 8;
+    }
+    if (k >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[k]);
     if (!kNeedsEscape[c]) continue;
     out.append(s.data() + run, k - run);
