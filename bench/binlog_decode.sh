@@ -75,22 +75,24 @@ print(count)
 PY
 }
 
-# measure LABEL CMD...: runs CMD > /dev/null under /usr/bin/time -v; prints "seconds peak_kb"
+# measure LABEL CMD...: runs CMD > /dev/null under /usr/bin/time -v; prints "wall_seconds peak_kb cpu_seconds"
+# (CPU = user + system: on a shared machine the wall clock also measures the neighbours)
 measure() {
   local label=$1; shift
   /usr/bin/time -v "$@" > /dev/null 2> "$W/$label.time" || { tail -5 "$W/$label.time" >&2; return 1; }
   local wall rss
   wall=$(grep 'Elapsed (wall clock)' "$W/$label.time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(grep 'Maximum resident' "$W/$label.time" | awk '{print $NF}')
-  echo "$wall $rss"
+  cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$W/$label.time")
+  echo "$wall $rss $cpu"
 }
 
-report() {  # report TOOL FILE EVENTS ROWS SECONDS RSS_KB
+report() {  # report TOOL FILE EVENTS ROWS SECONDS RSS_KB CPU_SECONDS
   local mb; mb=$(( $(stat -c %s "$2") / 1048576 ))
-  awk -v t="$1" -v mb="$mb" -v ev="$3" -v rows="$4" -v s="$5" -v rss="$6" 'BEGIN {
-    if (s <= 0) s = 0.01;
-    printf "%-26s %7d MB %8.1f s %9.1f MB/s %12.0f events/s %12.0f rows/s %9.1f MB peak RSS\n",
-      t, mb, s, mb / s, ev / s, rows / s, rss / 1024 }'
+  awk -v t="$1" -v mb="$mb" -v ev="$3" -v rows="$4" -v s="$5" -v rss="$6" -v cpu="$7" 'BEGIN {
+    if (s <= 0) s = 0.01; if (cpu <= 0) cpu = 0.01;
+    printf "%-24s %6d MB | wall %6.1f s %7.1f MB/s %9.0f events/s %9.0f rows/s | cpu %6.1f s %7.1f MB/s %9.0f rows/s | %6.1f MB peak RSS\n",
+      t, mb, s, mb / s, ev / s, rows / s, cpu, mb / cpu, rows / cpu, rss / 1024 }'
 }
 
 record mysql "$T/mysql/data" "SHOW BINARY LOG STATUS" "${MY[@]}"
@@ -101,14 +103,14 @@ for name in mysql mariadb; do
   events=$(grow "$W/$name.seed" "$file")
   rows=$("$BIN" binlog --file "$file" | grep -vc '"op":"ddl"')
   echo "== $name: $(( $(stat -c %s "$file") / 1048576 )) MB, $events events, $rows row changes"
-  read -r s rss < <(measure "m2c-$name" "$BIN" binlog --file "$file")
-  report "mysql2ch binlog --file" "$file" "$events" "$rows" "$s" "$rss"
+  read -r s rss cpu < <(measure "m2c-$name" "$BIN" binlog --file "$file")
+  report "mysql2ch binlog --file" "$file" "$events" "$rows" "$s" "$rss" "$cpu"
   if [[ $name == mysql ]]; then
-    read -r s rss < <(measure "mysqlbinlog" "$SID/sidrun" "$SID/root/usr/bin/mysqlbinlog" -v "$file")
-    report "mysqlbinlog -v" "$file" "$events" "$rows" "$s" "$rss"
+    read -r s rss cpu < <(measure "mysqlbinlog" "$SID/sidrun" "$SID/root/usr/bin/mysqlbinlog" -v "$file")
+    report "mysqlbinlog -v" "$file" "$events" "$rows" "$s" "$rss" "$cpu"
   else
-    read -r s rss < <(measure "mariadb-binlog" mariadb-binlog -v "$file")
-    report "mariadb-binlog -v" "$file" "$events" "$rows" "$s" "$rss"
+    read -r s rss cpu < <(measure "mariadb-binlog" mariadb-binlog -v "$file")
+    report "mariadb-binlog -v" "$file" "$events" "$rows" "$s" "$rss" "$cpu"
   fi
 done
 rm -f "$W"/*.binlog
