@@ -45,7 +45,25 @@ Status BinlogJsonPrinter::on_query(const binlog::EventInfo& info, const binlog::
   return {};
 }
 
-Status BinlogJsonPrinter::image(const binlog::RowChange& row, std::span<const schema::Value> values) {
+Status BinlogJsonPrinter::on_table_map(const binlog::EventInfo&, const binlog::TableMap& table) {
+  const auto& s = table.schema;
+  TableText& t = tables_[table.table_id];
+  t.selected = pattern_.empty() || glob_match(pattern_, s.database + "." + s.table);
+  t.db_and_table = ",\"db\":";
+  schema::append_json_string(s.database, t.db_and_table);
+  t.db_and_table += ",\"table\":";
+  schema::append_json_string(s.table, t.db_and_table);
+  t.keys.clear();
+  for (const auto& c : s.columns) {
+    std::string& key = t.keys.emplace_back();
+    schema::append_json_string(c.name, key);
+    key.push_back(':');
+  }
+  return {};
+}
+
+Status BinlogJsonPrinter::image(const binlog::RowChange& row, const TableText& text,
+                                std::span<const schema::Value> values) {
   if (values.empty()) {
     line_ += "null";
     return {};
@@ -57,8 +75,7 @@ Status BinlogJsonPrinter::image(const binlog::RowChange& row, std::span<const sc
     if (values[k].kind == schema::ValueKind::kAbsent) continue;
     if (!first) line_.push_back(',');
     first = false;
-    schema::append_json_string(cols[k].name, line_);
-    line_.push_back(':');
+    line_ += text.keys[k];
     Status st = schema::append_value_json(values[k], &cols[k], line_);
     if (!st.ok()) return std::move(st).error().context(fmt::format("column {}", cols[k].name));
   }
@@ -68,19 +85,20 @@ Status BinlogJsonPrinter::image(const binlog::RowChange& row, std::span<const sc
 
 Status BinlogJsonPrinter::on_row(const binlog::EventInfo& info, const binlog::RowChange& row) {
   if (done()) return {};
-  const auto& s = row.table->schema;
-  if (!pattern_.empty() && !glob_match(pattern_, s.database + "." + s.table)) return {};
+  const auto it = tables_.find(row.table->table_id);
+  if (it == tables_.end() || it->second.keys.size() != row.table->schema.columns.size()) {
+    return make_error(ErrorCode::kInternal, "rows of table id {} before its TABLE_MAP", row.table->table_id);
+  }
+  const TableText& text = it->second;
+  if (!text.selected) return {};
   prefix(info);
-  line_ += ",\"db\":";
-  schema::append_json_string(s.database, line_);
-  line_ += ",\"table\":";
-  schema::append_json_string(s.table, line_);
+  line_ += text.db_and_table;
   line_ += ",\"op\":\"";
   line_ += binlog::row_op_name(row.op);
   line_ += "\",\"before\":";
-  TRY(image(row, row.before));
+  TRY(image(row, text, row.before));
   line_ += ",\"after\":";
-  TRY(image(row, row.after));
+  TRY(image(row, text, row.after));
   line_.push_back('}');
   emit();
   return {};

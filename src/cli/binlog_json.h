@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "binlog/event_parser.h"
 
@@ -28,17 +30,26 @@ class BinlogJsonPrinter : public binlog::EventHandler {
 
   Status on_gtid(const binlog::EventInfo&, const binlog::GtidEvent& g) override;
   Status on_query(const binlog::EventInfo& info, const binlog::QueryEvent& q) override;
+  Status on_table_map(const binlog::EventInfo& info, const binlog::TableMap& table) override;
   Status on_row(const binlog::EventInfo& info, const binlog::RowChange& row) override;
 
  private:
+  // Per table id of the current transaction: the rendered `,"db":..,"table":..` and `"column":` texts, made
+  // once per TABLE_MAP instead of once per row.
+  struct TableText {
+    bool selected = true;
+    std::string db_and_table;
+    std::vector<std::string> keys;
+  };
   void prefix(const binlog::EventInfo& info);
-  Status image(const binlog::RowChange& row, std::span<const schema::Value> values);
+  Status image(const binlog::RowChange& row, const TableText& text, std::span<const schema::Value> values);
   void emit();
 
   std::FILE* out_;
   std::string pattern_;
   std::optional<uint64_t> limit_;
   uint64_t printed_ = 0;
+  std::unordered_map<uint64_t, TableText> tables_;
   std::string gtid_;
   std::string line_;
 };
