@@ -31,6 +31,7 @@ TableWriter::TableWriter(ClickHouseConnection& conn, schema::TableSchema source,
       options_(std::move(options)),
       retry_(options_.retry),
       dedup_token_(dedup_token) {
+  for (const auto& c : target_.columns) has_json_type_ = has_json_type_ || c.type == "JSON";
   if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   insert_target_ = qualified_name(target_.name) + " (";
   for (const auto& c : target_.columns) insert_target_ += clickhouse_identifier(c.name) + ", ";
@@ -59,6 +60,10 @@ Status TableWriter::append(std::span<const schema::Value> row, uint64_t version,
 Status TableWriter::flush() {
   if (rows_ == 0) return {};
   RequestOptions request;
+  if (has_json_type_) {
+    // RowBinary's JSON encoding is ClickHouse's binary form; this lets the canonical text through instead.
+    request.settings.emplace_back("input_format_binary_read_json_as_string", "1");
+  }
   if (dedup_token_) {
     // The same batch gets the same token on every attempt and on a later flush() of the kept buffer.
     request.settings.emplace_back(

@@ -70,6 +70,7 @@ class TableWriter {
   WriterOptions options_;
   RetryPolicy retry_;
   bool dedup_token_;
+  bool has_json_type_ = false;
   std::string insert_target_;  // "`db`.`t` (`a`, ..., `_version`, `_is_deleted`)"
   RowBinaryEncoder encoder_;
   std::string buffer_;

@@ -299,8 +299,15 @@ Status parse_destination(Section s, DestinationConfig& c) {
   TRY(s.choice("json", c.json, {{"string", JsonMapping::kString}, {"native", JsonMapping::kNative}}));
   const std::vector<std::pair<std::string, DatePolicy>> date_policies = {
       {"null", DatePolicy::kNull}, {"clamp", DatePolicy::kClamp}, {"error", DatePolicy::kError}};
-  TRY(s.choice("zero_dates", c.zero_dates, date_policies));
-  TRY(s.choice("out_of_range_dates", c.out_of_range_dates, date_policies));
+  for (auto [key, out] : {std::pair{"zero_dates", &c.zero_dates}, std::pair{"out_of_range_dates", &c.out_of_range_dates}}) {
+    // `null` is YAML's null, which elsewhere means "not set": here it names the policy.
+    const YAML::Node v = s.child(key);
+    if (v.IsDefined() && v.IsNull()) {
+      *out = DatePolicy::kNull;
+      continue;
+    }
+    TRY(s.choice(key, *out, date_policies));
+  }
   Section tls = s.sub("tls");
   TRY(tls.check_is_map());
   TRY(tls.path("ca", c.tls.ca));

@@ -684,6 +684,29 @@ TEST_P(TableWriterTest, SchemaEvolution) {
   EXPECT_EQ(query("EXISTS TABLE " + qualified_name(current_view_name(renamed.name))), "0\n");
 }
 
+TEST_P(TableWriterTest, NativeJsonWhereTheServerHasIt) {
+  schema::TableSchema s;
+  s.database = "src";
+  s.table = "docs";
+  s.columns = {column("id", ColumnType::kLong), column("j", ColumnType::kJson)};
+  s.columns[0].in_primary_key = true;
+  s.primary_key = {0};
+  const TargetTable t = create(s, {JsonMapping::kNative, DatePolicy::kNull, DatePolicy::kError});
+  EXPECT_EQ(t.columns[1].type, caps_.json_type ? "JSON" : "String");
+  auto writer = TableWriter::create(*conn_, s, t, {});
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(writer->append(std::vector<Value>{Value::int64(1), Value::with_bytes(ValueKind::kJsonBinary, kJsonBinaryObject)}, 1, false).ok());
+  ASSERT_TRUE(writer->append(std::vector<Value>{Value::int64(2), Value::with_bytes(ValueKind::kJsonText, "{\"a\": 7, \"b\": [\"x\"]}")}, 1, false).ok());
+  auto st = writer->flush();
+  ASSERT_TRUE(st.ok()) << st.error().message();
+  if (caps_.json_type) {
+    EXPECT_EQ(query("SELECT id, j.a FROM " + qualified_name(t.name) + " FINAL ORDER BY id"), "1\t1\n2\t7\n");
+  } else {
+    EXPECT_EQ(query("SELECT id, j FROM " + qualified_name(t.name) + " FINAL ORDER BY id"),
+              "1\t{\"a\":1}\n2\t{\"a\": 7, \"b\": [\"x\"]}\n");
+  }
+}
+
 TEST_P(TableWriterTest, AMalformedInsertIsNotRetried) {
   schema::TableSchema s;
   s.database = "src";
