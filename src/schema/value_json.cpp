@@ -138,6 +138,23 @@ Status append_vector(std::string_view bytes, std::string& out) {
 
 bool is_valid_utf8(std::string_view s) { return valid_utf8(s, 4); }
 
+void append_latin1_as_utf8(std::string_view latin1, std::string& out) {
+  for (char ch : latin1) {
+    const auto c = static_cast<unsigned char>(ch);
+    append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, out);
+  }
+}
+
+size_t latin1_utf8_length(std::string_view latin1) {
+  size_t n = 0;
+  for (char ch : latin1) {
+    const auto c = static_cast<unsigned char>(ch);
+    const uint32_t cp = c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+  }
+  return n;
+}
+
 constexpr std::array<bool, 256> kNeedsEscape = [] {
   std::array<bool, 256> t{};
   for (size_t c = 0; c < 0x20; ++c) t[c] = true;
@@ -195,10 +212,7 @@ Status append_utf8(std::string_view text, Charset charset, std::string& out) {
       out += text;
       return {};
     case Charset::kLatin1:
-      for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, out);
-      }
+      append_latin1_as_utf8(text, out);
       return {};
     default: break;
   }
