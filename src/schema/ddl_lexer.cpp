@@ -82,7 +82,9 @@ class Lexer {
         version = 0;
       }
       const bool flavor_ok = !mariadb_only || options_.flavor == Flavor::kMariaDB;
-      if (flavor_ok && version <= options_.server_version) {
+      // MariaDB treats /*!50700 … */ through /*!99999 … */ as MySQL-only and skips them (seen on 10.11).
+      const bool mysql_only = options_.flavor == Flavor::kMariaDB && !mariadb_only && digits == 5 && version >= 50700;
+      if (flavor_ok && !mysql_only && version <= options_.server_version) {
         if (versioned_depth_ > 0) {
           return make_error(ErrorCode::kInvalidArgument, "nested versioned comment at offset {}", start);
         }

@@ -781,7 +781,7 @@ class Parser {
       }
       if (at_kw("PARTITION")) {
         rows_changed(at, "DROP PARTITION");
-        return skip_clause();
+        return partition_list();
       }
       if (at_kw("SYSTEM") || at_kw("PERIOD")) return unsupported("system versioning is not modelled");
       if (peek().kind == TokenKind::kWord &&
@@ -896,10 +896,15 @@ class Parser {
     }
     if (word == "FORCE" || word == "ENABLE" || word == "DISABLE" || word == "ORDER" || word == "WITH" ||
         word == "WITHOUT" || word == "UPGRADE" || word == "REMOVE" || word == "COALESCE" || word == "REORGANIZE" ||
-        word == "ANALYZE" || word == "CHECK" || word == "OPTIMIZE" || word == "REBUILD" || word == "REPAIR" ||
         word == "SECONDARY_LOAD" || word == "SECONDARY_UNLOAD") {
       if (word == "WITH" && at_kw("SYSTEM", 1)) return unsupported("system versioning is not modelled");
       return skip_clause();
+    }
+    if ((word == "ANALYZE" || word == "CHECK" || word == "OPTIMIZE" || word == "REBUILD" || word == "REPAIR" ||
+         word == "DISCARD") &&
+        at_kw("PARTITION", 1)) {
+      ++pos_;
+      return partition_list();
     }
     if (word == "PARTITION") {  // PARTITION BY … re-partitions the rows it has: no row changes
       while (!at_end()) {
@@ -912,8 +917,9 @@ class Parser {
       return {};
     }
     if (word == "TRUNCATE") {
+      ++pos_;
       rows_changed(at, "TRUNCATE PARTITION");
-      return skip_clause();
+      return partition_list();
     }
     if (word == "EXCHANGE") {
       ++pos_;
@@ -927,7 +933,9 @@ class Parser {
     }
     if (word == "DISCARD") return skip_clause();
     if (word == "IMPORT") {
+      ++pos_;
       rows_changed(at, "IMPORT TABLESPACE");
+      if (at_kw("PARTITION")) return partition_list();
       return skip_clause();
     }
     CharsetSpec ignored;
@@ -938,6 +946,29 @@ class Parser {
       return error("an ALTER TABLE clause");
     }
     return {};
+  }
+
+  // At PARTITION: ALL or a comma-separated list of names, then the rest of the clause (TABLESPACE).
+  Status partition_list() {
+    TRY(expect_kw("PARTITION"));
+    while (true) {
+      TRY(discard(identifier("a partition name")));
+      if (!(at_symbol(",") && (peek(1).kind == TokenKind::kQuotedIdent ||
+                               (peek(1).kind == TokenKind::kWord && !is_alter_verb(peek(1).text))))) {
+        break;
+      }
+      ++pos_;
+    }
+    return skip_clause();
+  }
+
+  // Words that start an ALTER TABLE clause (so "DROP PARTITION p1, ADD c INT" ends the partition list at ADD).
+  static bool is_alter_verb(std::string_view w) {
+    return one_of(w, {"ADD", "DROP", "MODIFY", "CHANGE", "ALTER", "RENAME", "CONVERT", "DEFAULT", "CHARACTER",
+                      "CHARSET", "COLLATE", "ALGORITHM", "LOCK", "FORCE", "ENABLE", "DISABLE", "ORDER", "WITH",
+                      "WITHOUT", "TRUNCATE", "EXCHANGE", "COALESCE", "REORGANIZE", "ANALYZE", "CHECK", "OPTIMIZE",
+                      "REBUILD", "REPAIR", "DISCARD", "IMPORT", "PARTITION", "REMOVE", "UPGRADE", "ENGINE",
+                      "AUTO_INCREMENT", "COMMENT", "ROW_FORMAT"});
   }
 
   bool at_end_after(size_t ahead) const { return peek(ahead).kind == TokenKind::kEnd; }
