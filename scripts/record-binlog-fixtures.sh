@@ -280,6 +280,7 @@ record() {
   "${client[@]}" "$db" <<<"$sql"
   "${client[@]}" -e "FLUSH BINARY LOGS"
   cp "$datadir/$file" "$OUT/$name.binlog"
+  chmod 644 "$OUT/$name.binlog"
   select_sql "$db" "${client[@]}" | "${client[@]}" -N -B --init-command="SET time_zone = '+00:00'" "$db" \
     > "$OUT/$name.select.tsv"
   echo "recorded $OUT/$name.binlog ($(stat -c %s "$OUT/$name.binlog") bytes) from $file"
