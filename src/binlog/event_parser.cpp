@@ -189,8 +189,11 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
     case EventType::kRotate: {
       ByteReader r(body, kEventHeaderSize);
       RotateEvent ev;
-      if (ph >= 8) TRY(r.le(ev.position, "rotate position"));
-      if (ph > 8) TRY(r.skip(ph - 8u, "post-header"));
+      // A replication stream opens with an artificial ROTATE before any FORMAT_DESCRIPTION; its post-header is
+      // the 8-byte position as in every v4 binlog.
+      const uint8_t rotate_ph = fde.post_header_lengths.empty() ? 8 : ph;
+      if (rotate_ph >= 8) TRY(r.le(ev.position, "rotate position"));
+      if (rotate_ph > 8) TRY(r.skip(rotate_ph - 8u, "post-header"));
       TRY(r.text(r.remaining(), ev.next_file, "file name"));
       TRY(handler.on_rotate(info, ev));
       file = std::string(ev.next_file);
