@@ -153,6 +153,13 @@ Result<std::vector<std::string>> parse_enum_labels(std::string_view column_type)
         ++at;
         break;
       }
+      if (column_type[at] == '\\' && at + 1 < end) {
+        // The servers escape labels like string literals: \\ \n \r \0 \Z (tabs and the rest stay raw).
+        const char e = column_type[at + 1];
+        label += e == 'n' ? '\n' : e == 'r' ? '\r' : e == '0' ? '\0' : e == 'Z' ? '\x1a' : e;
+        at += 2;
+        continue;
+      }
       label += column_type[at++];
     }
     labels.push_back(std::move(label));
