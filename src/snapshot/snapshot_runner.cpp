@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <memory>
@@ -43,20 +45,37 @@ std::string eta_text(double seconds) {
   return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
 }
 
+// A bar on the terminal when stdout is one, log lines otherwise (and always for completed tables).
+void print_bar(const TableWork& t, double pct, double rate, const std::string& eta) {
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(pct / 100.0 * kWidth);
+  fmt::print(stdout, "\r{:<40.40} [{}{}] {:5.1f}% {} rows {:.0f} rows/s ETA {}\x1b[K", t.id.qualified(),
+             std::string(static_cast<size_t>(filled), '#'), std::string(static_cast<size_t>(kWidth - filled), ' '), pct,
+             t.rows, rate, eta);
+  std::fflush(stdout);
+}
+
 void log_progress(const TableWork& t, bool done) {
+  static const bool tty = isatty(STDOUT_FILENO) != 0;
   const double elapsed = std::chrono::duration<double>(Clock::now() - t.started).count();
   const double rate = elapsed > 0 ? static_cast<double>(t.rows - t.rows_at_start) / elapsed : 0;
   const double mb = static_cast<double>(t.bytes) / (1024.0 * 1024.0);
   if (done) {
+    if (tty) fmt::print(stdout, "\r\x1b[K");
     spdlog::info("snapshot {}: done, {} rows, {:.1f} MB, {:.0f} rows/s", t.id.qualified(), t.rows, mb, rate);
     return;
   }
   const double remaining = t.estimated_rows > t.rows ? static_cast<double>(t.estimated_rows - t.rows) : 0;
-  const double pct = t.estimated_rows > 0 ? 100.0 * std::min(1.0, static_cast<double>(t.rows) /
-                                                                       static_cast<double>(t.estimated_rows))
-                                          : 0;
+  const double pct = t.estimated_rows > 0
+                         ? 100.0 * std::min(1.0, static_cast<double>(t.rows) / static_cast<double>(t.estimated_rows))
+                         : 0;
+  const std::string eta = eta_text(rate > 0 ? remaining / rate : -1);
+  if (tty) {
+    print_bar(t, pct, rate, eta);
+    return;
+  }
   spdlog::info("snapshot {}: {} rows (~{:.0f}% of ~{}), {:.1f} MB, {:.0f} rows/s, ETA {}", t.id.qualified(), t.rows,
-               pct, t.estimated_rows, mb, rate, eta_text(rate > 0 ? remaining / rate : -1));
+               pct, t.estimated_rows, mb, rate, eta);
 }
 
 class Scheduler {

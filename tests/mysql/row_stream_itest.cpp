@@ -1,8 +1,7 @@
 // Connection::stream against MariaDB and MySQL: rows arrive one at a time with NULLs and binary bytes intact,
 // a stream abandoned early leaves the connection usable, and errors are typed.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <stdexcept>
 
@@ -37,9 +36,9 @@ TEST_P(RowStreamTest, StreamsEveryRowWithNullsAndBinaryBytes) {
                                  : "SET SESSION max_recursive_iterations = 100000")
                   .ok());
   {
-    RowStream s = must(conn.stream(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) "
-        "SELECT i, IF(i % 3 = 0, NULL, CONCAT('v', i)), UNHEX('00FF00') FROM n"));
+    RowStream s =
+        must(conn.stream("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) "
+                         "SELECT i, IF(i % 3 = 0, NULL, CONCAT('v', i)), UNHEX('00FF00') FROM n"));
     ASSERT_EQ(s.field_count(), 3u);
     EXPECT_EQ(s.column_names()[0], "i");
     uint64_t rows = 0;

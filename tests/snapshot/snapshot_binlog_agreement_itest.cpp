@@ -152,7 +152,8 @@ TEST_P(SnapshotBinlogAgreementTest, EveryColumnRendersIdenticallyFromSelectAndFr
     const binlog::StreamItem item = must(client.next());
     if (item.kind == binlog::StreamItem::Kind::kEndOfStream) break;
     if (item.kind != binlog::StreamItem::Kind::kEvent) continue;
-    const uint64_t pos = item.header.log_pos >= item.header.event_size ? item.header.log_pos - item.header.event_size : 0;
+    const uint64_t pos =
+        item.header.log_pos >= item.header.event_size ? item.header.log_pos - item.header.event_size : 0;
     must(parser.parse(item.event, pos, collector));
   }
 
