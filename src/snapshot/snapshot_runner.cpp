@@ -100,10 +100,11 @@ class Scheduler {
         t->ready.pop_front();
         ++t->in_flight;
         lock.unlock();
-        Status st = read_chunk(*conn, *t, chunk, sinks);
+        Result<bool> completed = read_chunk(*conn, *t, chunk, sinks);
         lock.lock();
         --t->in_flight;
-        if (!st.ok()) return fail_locked(std::move(st).error());
+        if (!completed.ok()) return fail_locked(std::move(completed).error());
+        if (!*completed) t->ready.push_front(std::move(chunk));  // abandoned: still to be read
         maybe_finish(*t);
         cv_.notify_all();
         continue;
@@ -179,18 +180,22 @@ class Scheduler {
     log_progress(t, true);
   }
 
-  Status read_chunk(Connection& conn, TableWork& t, const state::SnapshotChunk& chunk,
-                    std::map<const TableWork*, std::unique_ptr<SnapshotSink>>& sinks) {
+  // True when the chunk was read and recorded done; false when abandoned (the test hook).
+  Result<bool> read_chunk(Connection& conn, TableWork& t, const state::SnapshotChunk& chunk,
+                          std::map<const TableWork*, std::unique_ptr<SnapshotSink>>& sinks) {
     auto& sink = sinks[&t];
     if (!sink) {
       TRY_ASSIGN(sink, sinks_.open(t.schema));
     }
-    if (t.resumed_append_only_pass) TRY(sinks_.discard_partial_append_only(t.schema));
+    if (t.resumed_append_only_pass) {
+      TRY(sinks_.discard_partial_append_only(t.schema));
+      t.resumed_append_only_pass = false;  // the pass is one chunk, read by this reader alone
+    }
     ChunkReader reader(conn, t.schema, options_.limits);
     // Invariant 3: the version is read before the SELECT is sent.
     const uint64_t version = counter_.last_issued();
     TRY_ASSIGN(ChunkReadResult r, reader.read(chunk, version, *sink, &abandon_));
-    if (!r.completed) return {};
+    if (!r.completed) return false;
     TRY(store_.complete_chunk(t.id, chunk.index, version, r.rows, r.bytes));
     std::lock_guard lock(mutex_);
     ++chunks_read_;
@@ -205,7 +210,7 @@ class Scheduler {
         if (!other->finished && (other->rows != 0 || other->in_flight != 0)) log_progress(*other, false);
       }
     }
-    return {};
+    return true;
   }
 
   Status fail(Error e) {
@@ -277,7 +282,7 @@ Result<SnapshotSummary> SnapshotRunner::run(const std::vector<SourceTableName>& 
       for (auto& c : planned) {
         if (!c.done) work->ready.push_back(std::move(c));
       }
-      work->resumed_append_only_pass = !chunkable(work->schema) && !work->ready.empty();
+      work->resumed_append_only_pass = work->schema.primary_key.empty() && !work->ready.empty();
       work->rows = work->rows_at_start = known->rows_done;
       work->bytes = known->bytes_done;
       TRY_ASSIGN(work->estimated_rows, estimated_rows(control, id));
