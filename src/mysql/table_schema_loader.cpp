@@ -22,27 +22,48 @@ struct TypeRule {
 
 // information_schema DATA_TYPE → the row-image type code.
 constexpr TypeRule kTypes[] = {
-    {"tinyint", ColumnType::kTiny, 0},        {"smallint", ColumnType::kShort, 0},
-    {"mediumint", ColumnType::kInt24, 0},     {"int", ColumnType::kLong, 0},
-    {"integer", ColumnType::kLong, 0},        {"bigint", ColumnType::kLongLong, 0},
-    {"decimal", ColumnType::kNewDecimal, 0},  {"numeric", ColumnType::kNewDecimal, 0},
-    {"float", ColumnType::kFloat, 0},         {"double", ColumnType::kDouble, 0},
-    {"real", ColumnType::kDouble, 0},         {"bit", ColumnType::kBit, 0},
-    {"date", ColumnType::kDate, 0},           {"datetime", ColumnType::kDateTime2, 0},
-    {"timestamp", ColumnType::kTimestamp2, 0}, {"time", ColumnType::kTime2, 0},
-    {"year", ColumnType::kYear, 0},           {"char", ColumnType::kString, 0},
-    {"binary", ColumnType::kString, 0},       {"varchar", ColumnType::kVarchar, 0},
-    {"varbinary", ColumnType::kVarchar, 0},   {"tinytext", ColumnType::kBlob, 1},
-    {"tinyblob", ColumnType::kBlob, 1},       {"text", ColumnType::kBlob, 2},
-    {"blob", ColumnType::kBlob, 2},           {"mediumtext", ColumnType::kBlob, 3},
-    {"mediumblob", ColumnType::kBlob, 3},     {"longtext", ColumnType::kBlob, 4},
-    {"longblob", ColumnType::kBlob, 4},       {"enum", ColumnType::kEnum, 0},
-    {"set", ColumnType::kSet, 0},             {"json", ColumnType::kJson, 4},
-    {"geometry", ColumnType::kGeometry, 4},   {"point", ColumnType::kGeometry, 4},
-    {"linestring", ColumnType::kGeometry, 4}, {"polygon", ColumnType::kGeometry, 4},
-    {"multipoint", ColumnType::kGeometry, 4}, {"multilinestring", ColumnType::kGeometry, 4},
-    {"multipolygon", ColumnType::kGeometry, 4}, {"geometrycollection", ColumnType::kGeometry, 4},
-    {"geomcollection", ColumnType::kGeometry, 4}, {"vector", ColumnType::kVector, 4},
+    {"tinyint", ColumnType::kTiny, 0},
+    {"smallint", ColumnType::kShort, 0},
+    {"mediumint", ColumnType::kInt24, 0},
+    {"int", ColumnType::kLong, 0},
+    {"integer", ColumnType::kLong, 0},
+    {"bigint", ColumnType::kLongLong, 0},
+    {"decimal", ColumnType::kNewDecimal, 0},
+    {"numeric", ColumnType::kNewDecimal, 0},
+    {"float", ColumnType::kFloat, 0},
+    {"double", ColumnType::kDouble, 0},
+    {"real", ColumnType::kDouble, 0},
+    {"bit", ColumnType::kBit, 0},
+    {"date", ColumnType::kDate, 0},
+    {"datetime", ColumnType::kDateTime2, 0},
+    {"timestamp", ColumnType::kTimestamp2, 0},
+    {"time", ColumnType::kTime2, 0},
+    {"year", ColumnType::kYear, 0},
+    {"char", ColumnType::kString, 0},
+    {"binary", ColumnType::kString, 0},
+    {"varchar", ColumnType::kVarchar, 0},
+    {"varbinary", ColumnType::kVarchar, 0},
+    {"tinytext", ColumnType::kBlob, 1},
+    {"tinyblob", ColumnType::kBlob, 1},
+    {"text", ColumnType::kBlob, 2},
+    {"blob", ColumnType::kBlob, 2},
+    {"mediumtext", ColumnType::kBlob, 3},
+    {"mediumblob", ColumnType::kBlob, 3},
+    {"longtext", ColumnType::kBlob, 4},
+    {"longblob", ColumnType::kBlob, 4},
+    {"enum", ColumnType::kEnum, 0},
+    {"set", ColumnType::kSet, 0},
+    {"json", ColumnType::kJson, 4},
+    {"geometry", ColumnType::kGeometry, 4},
+    {"point", ColumnType::kGeometry, 4},
+    {"linestring", ColumnType::kGeometry, 4},
+    {"polygon", ColumnType::kGeometry, 4},
+    {"multipoint", ColumnType::kGeometry, 4},
+    {"multilinestring", ColumnType::kGeometry, 4},
+    {"multipolygon", ColumnType::kGeometry, 4},
+    {"geometrycollection", ColumnType::kGeometry, 4},
+    {"geomcollection", ColumnType::kGeometry, 4},
+    {"vector", ColumnType::kVector, 4},
 };
 
 const TypeRule* type_rule(std::string_view data_type) {
@@ -53,7 +74,9 @@ const TypeRule* type_rule(std::string_view data_type) {
   return nullptr;
 }
 
-uint64_t number_or_zero(const std::optional<std::string>& v) { return v ? parse_uint(*v).value_or(0) : 0; }
+uint64_t number_or_zero(const std::optional<std::string>& v) {
+  return v ? parse_uint(*v).value_or(0) : 0;
+}
 
 bool has_charset(ColumnType t) {
   switch (t) {
@@ -76,8 +99,8 @@ Result<ColumnDef> column_from_row(const std::vector<std::optional<std::string>>&
   const TypeRule* rule = type_rule(data_type);
   if (rule == nullptr) {
     return make_error(ErrorCode::kUnsupported,
-                      "{}.{}: column type {} is not supported; exclude the table in tables.exclude", qualified,
-                      c.name, column_type);
+                      "{}.{}: column type {} is not supported; exclude the table in tables.exclude", qualified, c.name,
+                      column_type);
   }
   c.type = rule->type;
   c.length_bytes = rule->length_bytes;
@@ -152,6 +175,13 @@ Result<std::vector<std::string>> parse_enum_labels(std::string_view column_type)
         }
         ++at;
         break;
+      }
+      if (column_type[at] == '\\' && at + 1 < end) {
+        // The servers escape labels like string literals: \\ \n \r \0 \Z (tabs and the rest stay raw).
+        const char e = column_type[at + 1];
+        label += e == 'n' ? '\n' : e == 'r' ? '\r' : e == '0' ? '\0' : e == 'Z' ? '\x1a' : e;
+        at += 2;
+        continue;
       }
       label += column_type[at++];
     }

@@ -38,7 +38,8 @@ Result<std::vector<SourceTableName>> list_selected_tables(Connection& conn, cons
 // key in key order (empty without one).
 Result<schema::TableSchema> load_table_schema(Connection& conn, std::string_view database, std::string_view table);
 
-// The labels of an information_schema COLUMN_TYPE "enum('a','b''c')" / "set(...)", unquoted.
+// The labels of an information_schema COLUMN_TYPE such as enum('a','b''c') or set(...), unquoted and
+// unescaped: '' and the backslash escapes the servers write there (backslash, n, r, 0, Z).
 Result<std::vector<std::string>> parse_enum_labels(std::string_view column_type);
 
 }  // namespace mysql2ch

@@ -8,7 +8,8 @@ Result<state::BinlogPosition> read_binlog_position(Connection& conn) {
   state::BinlogPosition p;
   const bool mariadb = conn.server().flavor == ServerFlavor::kMariaDB;
   p.flavor = mariadb ? "mariadb" : "mysql";
-  TRY_ASSIGN(auto gtid, conn.query_value(mariadb ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed"));
+  TRY_ASSIGN(auto gtid,
+             conn.query_value(mariadb ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed"));
   p.gtid_set = gtid.value_or("");
   // gtid_executed lists sets separated by ",\n"; the newlines are not part of the set.
   std::erase(p.gtid_set, '\n');

@@ -35,8 +35,7 @@ Result<state::SnapshotChunk> ChunkPlanner::next(Connection& conn) {
   TRY_ASSIGN(std::string where, key_predicate(conn, *table_, last_upper_, std::nullopt));
   const std::string sql = fmt::format("SELECT {} FROM {}.{} WHERE {} ORDER BY {} LIMIT 1 OFFSET {}",
                                       key_select_list(*table_), mysql_identifier(table_->database),
-                                      mysql_identifier(table_->table), where, key_order_list(*table_),
-                                      chunk_rows_ - 1);
+                                      mysql_identifier(table_->table), where, key_order_list(*table_), chunk_rows_ - 1);
   TRY_ASSIGN(QueryResult r, conn.query(sql));
   if (r.rows.empty()) {
     complete_ = true;  // fewer than chunk_rows rows remain: the open-ended last chunk
@@ -44,8 +43,8 @@ Result<state::SnapshotChunk> ChunkPlanner::next(Connection& conn) {
     KeyTuple upper;
     for (size_t i = 0; i < r.rows[0].size(); ++i) {
       if (!r.rows[0][i]) {
-        return make_error(ErrorCode::kProtocol, "{}.{}: primary key column {} is NULL", table_->database,
-                          table_->table, table_->columns[table_->primary_key[i]].name);
+        return make_error(ErrorCode::kProtocol, "{}.{}: primary key column {} is NULL", table_->database, table_->table,
+                          table_->columns[table_->primary_key[i]].name);
       }
       // Text keys arrive as utf8mb4 and binary ones as hex, so this holds unless the server misbehaves; the
       // JSON encoding of the bound needs it.

@@ -24,7 +24,8 @@ Result<Connection> open_snapshot_connection(ConnectOptions options) {
   options.read_timeout_s = std::max(options.read_timeout_s, kLongTimeoutS);
   options.write_timeout_s = std::max(options.write_timeout_s, kLongTimeoutS);
   TRY_ASSIGN(Connection conn, Connection::open(options));
-  TRY(conn.execute(fmt::format("SET SESSION time_zone = '+00:00', sql_mode = '', net_read_timeout = {0}, "
+  TRY(
+      conn.execute(fmt::format("SET SESSION time_zone = '+00:00', sql_mode = '', net_read_timeout = {0}, "
                                "net_write_timeout = {0}",
                                kLongTimeoutS)));
   return conn;

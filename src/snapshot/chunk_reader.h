@@ -38,7 +38,7 @@ struct ChunkReadLimits {
 struct ChunkReadResult {
   bool completed = false;  // false: cancelled before the end (rows appended so far may have been flushed)
   uint64_t rows = 0;
-  uint64_t bytes = 0;      // the values' text bytes as read from the server
+  uint64_t bytes = 0;  // the values' text bytes as read from the server
 };
 
 class ChunkReader {

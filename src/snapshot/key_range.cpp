@@ -113,13 +113,15 @@ bool chunkable(const schema::TableSchema& table) {
   return true;
 }
 
-std::string encode_key(const KeyTuple& key) { return nlohmann::json(key).dump(); }
+std::string encode_key(const KeyTuple& key) {
+  return nlohmann::json(key).dump();
+}
 
 Result<KeyTuple> decode_key(const std::string& json, size_t width) {
   const auto doc = nlohmann::json::parse(json, nullptr, false);
   if (doc.is_discarded() || !doc.is_array() || doc.size() != width) {
-    return make_error(ErrorCode::kCorrupt, "state database: '{}' is not a key tuple of {} columns",
-                      json.substr(0, 200), width);
+    return make_error(ErrorCode::kCorrupt, "state database: '{}' is not a key tuple of {} columns", json.substr(0, 200),
+                      width);
   }
   KeyTuple out;
   for (const auto& v : doc) {

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <memory>
@@ -43,20 +45,37 @@ std::string eta_text(double seconds) {
   return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
 }
 
+// A bar on the terminal when stdout is one, log lines otherwise (and always for completed tables).
+void print_bar(const TableWork& t, double pct, double rate, const std::string& eta) {
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(pct / 100.0 * kWidth);
+  fmt::print(stdout, "\r{:<40.40} [{}{}] {:5.1f}% {} rows {:.0f} rows/s ETA {}\x1b[K", t.id.qualified(),
+             std::string(static_cast<size_t>(filled), '#'), std::string(static_cast<size_t>(kWidth - filled), ' '), pct,
+             t.rows, rate, eta);
+  std::fflush(stdout);
+}
+
 void log_progress(const TableWork& t, bool done) {
+  static const bool tty = isatty(STDOUT_FILENO) != 0;
   const double elapsed = std::chrono::duration<double>(Clock::now() - t.started).count();
   const double rate = elapsed > 0 ? static_cast<double>(t.rows - t.rows_at_start) / elapsed : 0;
   const double mb = static_cast<double>(t.bytes) / (1024.0 * 1024.0);
   if (done) {
+    if (tty) fmt::print(stdout, "\r\x1b[K");
     spdlog::info("snapshot {}: done, {} rows, {:.1f} MB, {:.0f} rows/s", t.id.qualified(), t.rows, mb, rate);
     return;
   }
   const double remaining = t.estimated_rows > t.rows ? static_cast<double>(t.estimated_rows - t.rows) : 0;
-  const double pct = t.estimated_rows > 0 ? 100.0 * std::min(1.0, static_cast<double>(t.rows) /
-                                                                       static_cast<double>(t.estimated_rows))
-                                          : 0;
+  const double pct = t.estimated_rows > 0
+                         ? 100.0 * std::min(1.0, static_cast<double>(t.rows) / static_cast<double>(t.estimated_rows))
+                         : 0;
+  const std::string eta = eta_text(rate > 0 ? remaining / rate : -1);
+  if (tty) {
+    print_bar(t, pct, rate, eta);
+    return;
+  }
   spdlog::info("snapshot {}: {} rows (~{:.0f}% of ~{}), {:.1f} MB, {:.0f} rows/s, ETA {}", t.id.qualified(), t.rows,
-               pct, t.estimated_rows, mb, rate, eta_text(rate > 0 ? remaining / rate : -1));
+               pct, t.estimated_rows, mb, rate, eta);
 }
 
 class Scheduler {
@@ -81,10 +100,11 @@ class Scheduler {
         t->ready.pop_front();
         ++t->in_flight;
         lock.unlock();
-        Status st = read_chunk(*conn, *t, chunk, sinks);
+        Result<bool> completed = read_chunk(*conn, *t, chunk, sinks);
         lock.lock();
         --t->in_flight;
-        if (!st.ok()) return fail_locked(std::move(st).error());
+        if (!completed.ok()) return fail_locked(std::move(completed).error());
+        if (!*completed) t->ready.push_front(std::move(chunk));  // abandoned: still to be read
         maybe_finish(*t);
         cv_.notify_all();
         continue;
@@ -160,18 +180,22 @@ class Scheduler {
     log_progress(t, true);
   }
 
-  Status read_chunk(Connection& conn, TableWork& t, const state::SnapshotChunk& chunk,
-                    std::map<const TableWork*, std::unique_ptr<SnapshotSink>>& sinks) {
+  // True when the chunk was read and recorded done; false when abandoned (the test hook).
+  Result<bool> read_chunk(Connection& conn, TableWork& t, const state::SnapshotChunk& chunk,
+                          std::map<const TableWork*, std::unique_ptr<SnapshotSink>>& sinks) {
     auto& sink = sinks[&t];
     if (!sink) {
       TRY_ASSIGN(sink, sinks_.open(t.schema));
     }
-    if (t.resumed_append_only_pass) TRY(sinks_.discard_partial_append_only(t.schema));
+    if (t.resumed_append_only_pass) {
+      TRY(sinks_.discard_partial_append_only(t.schema));
+      t.resumed_append_only_pass = false;  // the pass is one chunk, read by this reader alone
+    }
     ChunkReader reader(conn, t.schema, options_.limits);
     // Invariant 3: the version is read before the SELECT is sent.
     const uint64_t version = counter_.last_issued();
     TRY_ASSIGN(ChunkReadResult r, reader.read(chunk, version, *sink, &abandon_));
-    if (!r.completed) return {};
+    if (!r.completed) return false;
     TRY(store_.complete_chunk(t.id, chunk.index, version, r.rows, r.bytes));
     std::lock_guard lock(mutex_);
     ++chunks_read_;
@@ -186,7 +210,7 @@ class Scheduler {
         if (!other->finished && (other->rows != 0 || other->in_flight != 0)) log_progress(*other, false);
       }
     }
-    return {};
+    return true;
   }
 
   Status fail(Error e) {
@@ -258,7 +282,7 @@ Result<SnapshotSummary> SnapshotRunner::run(const std::vector<SourceTableName>& 
       for (auto& c : planned) {
         if (!c.done) work->ready.push_back(std::move(c));
       }
-      work->resumed_append_only_pass = !chunkable(work->schema) && !work->ready.empty();
+      work->resumed_append_only_pass = work->schema.primary_key.empty() && !work->ready.empty();
       work->rows = work->rows_at_start = known->rows_done;
       work->bytes = known->bytes_done;
       TRY_ASSIGN(work->estimated_rows, estimated_rows(control, id));

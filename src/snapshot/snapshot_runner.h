@@ -56,9 +56,9 @@ struct SnapshotOptions {
 };
 
 struct SnapshotSummary {
-  bool stopped = false;       // returned before every table was done (request_stop or the test hook)
-  uint64_t chunks_read = 0;   // chunks read and recorded in this run
-  uint64_t rows = 0;          // rows of those chunks
+  bool stopped = false;      // returned before every table was done (request_stop or the test hook)
+  uint64_t chunks_read = 0;  // chunks read and recorded in this run
+  uint64_t rows = 0;         // rows of those chunks
   uint64_t bytes = 0;
   std::optional<state::BinlogPosition> start;  // the position recorded in this run, if any table started
 };

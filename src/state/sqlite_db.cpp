@@ -62,9 +62,15 @@ Status Statement::run() {
   }
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-int64_t Statement::int64_at(int column) const { return sqlite3_column_int64(stmt_, column); }
-uint64_t Statement::uint64_at(int column) const { return static_cast<uint64_t>(sqlite3_column_int64(stmt_, column)); }
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+int64_t Statement::int64_at(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+uint64_t Statement::uint64_at(int column) const {
+  return static_cast<uint64_t>(sqlite3_column_int64(stmt_, column));
+}
 
 std::string Statement::text_at(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);

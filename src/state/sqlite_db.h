@@ -2,7 +2,8 @@
 // and not as sqlite3_* plumbing. Errors come back as kIo naming the database file and the statement.
 //
 // Threading: one SqliteDb is used by one thread at a time (the handle is opened SQLITE_OPEN_FULLMUTEX, but a
-// Statement's bindings and cursor are not shared). Statements must not outlive their SqliteDb (moving the SqliteDb is fine).
+// Statement's bindings and cursor are not shared). Statements must not outlive their SqliteDb (moving the SqliteDb is
+// fine).
 #pragma once
 
 #include <cstdint>
@@ -40,7 +41,7 @@ class Statement {
   bool is_null(int column) const;
   int64_t int64_at(int column) const;
   uint64_t uint64_at(int column) const;
-  std::string text_at(int column) const;                 // "" for NULL
+  std::string text_at(int column) const;  // "" for NULL
   std::optional<std::string> optional_text_at(int column) const;
 
  private:

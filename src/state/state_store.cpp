@@ -167,8 +167,9 @@ Status StateStore::save_checkpoint(const Checkpoint& checkpoint) {
 Status StateStore::add_table(const TableId& table, bool has_primary_key) {
   std::lock_guard lock(mutex_);
   return db_.transaction([&]() -> Status {
-    TRY_ASSIGN(Statement s, db_.prepare("INSERT INTO snapshot_table (database_name, table_name, state, has_primary_key) "
-                                        "VALUES (?, ?, 'pending', ?) ON CONFLICT DO NOTHING"));
+    TRY_ASSIGN(Statement s,
+               db_.prepare("INSERT INTO snapshot_table (database_name, table_name, state, has_primary_key) "
+                           "VALUES (?, ?, 'pending', ?) ON CONFLICT DO NOTHING"));
     return s.bind(1, std::string_view(table.database))
         .bind(2, std::string_view(table.table))
         .bind(3, int64_t{has_primary_key ? 1 : 0})
@@ -191,9 +192,8 @@ Result<std::vector<TableSnapshot>> StateStore::tables() {
 
 Result<std::optional<TableSnapshot>> StateStore::table(const TableId& table) {
   std::lock_guard lock(mutex_);
-  TRY_ASSIGN(Statement q, db_.prepare(std::string(kTableSelect) +
-                                      "WHERE t.database_name = ? AND t.table_name = ? "
-                                      "GROUP BY t.database_name, t.table_name"));
+  TRY_ASSIGN(Statement q, db_.prepare(std::string(kTableSelect) + "WHERE t.database_name = ? AND t.table_name = ? "
+                                                                  "GROUP BY t.database_name, t.table_name"));
   q.bind(1, std::string_view(table.database)).bind(2, std::string_view(table.table));
   TRY_ASSIGN(bool row, q.step());
   if (!row) return std::optional<TableSnapshot>();

@@ -40,8 +40,8 @@ struct BinlogPosition {
 };
 
 struct Checkpoint {
-  BinlogPosition position;         // the next transaction to apply
-  uint64_t version = 0;            // the last version the counter issued
+  BinlogPosition position;          // the next transaction to apply
+  uint64_t version = 0;             // the last version the counter issued
   uint64_t schema_history_pos = 0;  // entries of the schema history applied
 
   bool operator==(const Checkpoint&) const = default;

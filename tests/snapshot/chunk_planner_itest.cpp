@@ -27,26 +27,29 @@ class ChunkPlannerTest : public testing::TestWithParam<ServerCase> {
     must(root_->execute(fmt::format("DROP DATABASE IF EXISTS {0}; ", db_)));
     must(root_->execute(fmt::format("CREATE DATABASE {0} CHARACTER SET utf8mb4", db_)));
     must(root_->execute(fmt::format("USE {}", db_)));
-    if (root_->server().flavor == ServerFlavor::kMySQL) must(root_->execute("SET SESSION cte_max_recursion_depth = 5000"));
+    if (root_->server().flavor == ServerFlavor::kMySQL)
+      must(root_->execute("SET SESSION cte_max_recursion_depth = 5000"));
     // 1..N as a derived table both servers accept.
     const auto seq = [](int n) {
-      return fmt::format("(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {}) "
-                         "SELECT i FROM s) AS s",
-                         n);
+      return fmt::format(
+          "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {}) "
+          "SELECT i FROM s) AS s",
+          n);
     };
     must(root_->execute("CREATE TABLE t_int (id INT PRIMARY KEY, v INT)"));
     must(root_->execute("INSERT INTO t_int SELECT i, i FROM " + seq(400)));
     must(root_->execute("CREATE TABLE t_sparse (id BIGINT UNSIGNED PRIMARY KEY, v INT)"));
-    must(root_->execute("INSERT INTO t_sparse SELECT i * i * i * 1000 + 18446744000000000000, i FROM " +
-                        seq(333)));
+    must(root_->execute("INSERT INTO t_sparse SELECT i * i * i * 1000 + 18446744000000000000, i FROM " + seq(333)));
     must(root_->execute("CREATE TABLE t_comp (a INT, b VARCHAR(20), c DATE, v INT, PRIMARY KEY (a, b, c))"));
-    must(root_->execute("INSERT INTO t_comp SELECT i % 7, CONCAT('k', i % 13), DATE_ADD('2020-01-01', INTERVAL i DAY), "
-                        "i FROM " +
-                        seq(500)));
+    must(
+        root_->execute("INSERT INTO t_comp SELECT i % 7, CONCAT('k', i % 13), DATE_ADD('2020-01-01', INTERVAL i DAY), "
+                       "i FROM " +
+                       seq(500)));
     must(root_->execute("CREATE TABLE t_str (k VARCHAR(40) COLLATE utf8mb4_general_ci PRIMARY KEY, v INT)"));
-    must(root_->execute("INSERT INTO t_str SELECT CONCAT(IF(i % 2 = 0, 'Key-é-', 'key-'), i, REPEAT(' ', i % 3), "
-                        "IF(i % 5 = 0, '''q\\\\', '')), i FROM " +
-                        seq(250)));
+    must(
+        root_->execute("INSERT INTO t_str SELECT CONCAT(IF(i % 2 = 0, 'Key-é-', 'key-'), i, REPEAT(' ', i % 3), "
+                       "IF(i % 5 = 0, '''q\\\\', '')), i FROM " +
+                       seq(250)));
     must(root_->execute("CREATE TABLE t_bin (k VARBINARY(16) PRIMARY KEY, v INT)"));
     must(root_->execute("INSERT INTO t_bin SELECT UNHEX(LPAD(HEX((i * 2654435761) % 4294967296), 8, '0')), i FROM " +
                         seq(300)));
@@ -127,11 +130,21 @@ class ChunkPlannerTest : public testing::TestWithParam<ServerCase> {
   std::optional<Connection> reader_;
 };
 
-TEST_P(ChunkPlannerTest, IntegerKey) { expect_exact_plan("t_int", {"id"}); }
-TEST_P(ChunkPlannerTest, SparseUnsignedBigintKey) { expect_exact_plan("t_sparse", {"id"}); }
-TEST_P(ChunkPlannerTest, CompositeKeyOfIntStringAndDate) { expect_exact_plan("t_comp", {"a", "b", "c"}); }
-TEST_P(ChunkPlannerTest, CaseInsensitiveStringKeyWithQuotesAndTrailingSpaces) { expect_exact_plan("t_str", {"k"}); }
-TEST_P(ChunkPlannerTest, BinaryKeyWithZeroBytes) { expect_exact_plan("t_bin", {"k"}); }
+TEST_P(ChunkPlannerTest, IntegerKey) {
+  expect_exact_plan("t_int", {"id"});
+}
+TEST_P(ChunkPlannerTest, SparseUnsignedBigintKey) {
+  expect_exact_plan("t_sparse", {"id"});
+}
+TEST_P(ChunkPlannerTest, CompositeKeyOfIntStringAndDate) {
+  expect_exact_plan("t_comp", {"a", "b", "c"});
+}
+TEST_P(ChunkPlannerTest, CaseInsensitiveStringKeyWithQuotesAndTrailingSpaces) {
+  expect_exact_plan("t_str", {"k"});
+}
+TEST_P(ChunkPlannerTest, BinaryKeyWithZeroBytes) {
+  expect_exact_plan("t_bin", {"k"});
+}
 TEST_P(ChunkPlannerTest, ExactMultipleOfChunkRowsEndsWithAnEmptyOpenChunk) {
   expect_exact_plan("t_exact", {"id"});
   const Planned p = plan_and_read("t_exact");

@@ -77,6 +77,8 @@ constexpr const char* kCommonSql[] = {
  (3, NULL, NULL, NULL, NULL))",
     R"(CREATE TABLE t_inv (id INT PRIMARY KEY, v VARCHAR(10), hid INT INVISIBLE))",
     R"(INSERT INTO t_inv (id, v, hid) VALUES (1, 'seen', 42), (2, NULL, NULL))",
+    R"(CREATE TABLE t_enumq (id INT PRIMARY KEY, e ENUM('a\\b', 'it''s', 'n\nl', 't	b'), s SET('q"', 'x y')))",
+    R"(INSERT INTO t_enumq VALUES (1, 'a\\b', 'q"'), (2, 'it''s', ''), (3, 'n\nl', 'x y'), (4, 't	b', 'q",x y'))",
     R"(CREATE TABLE t_json (id INT PRIMARY KEY, j JSON))",
     R"(INSERT INTO t_json VALUES
  (1, '{"a": 1, "b": [1, 2, 3], "c": {"d": null, "e": true, "f": false}, "s": "str\\"q\\\\ \\n\\t\\u0001 é 😀"}'),
@@ -150,7 +152,8 @@ TEST_P(SnapshotBinlogAgreementTest, EveryColumnRendersIdenticallyFromSelectAndFr
     const binlog::StreamItem item = must(client.next());
     if (item.kind == binlog::StreamItem::Kind::kEndOfStream) break;
     if (item.kind != binlog::StreamItem::Kind::kEvent) continue;
-    const uint64_t pos = item.header.log_pos >= item.header.event_size ? item.header.log_pos - item.header.event_size : 0;
+    const uint64_t pos =
+        item.header.log_pos >= item.header.event_size ? item.header.log_pos - item.header.event_size : 0;
     must(parser.parse(item.event, pos, collector));
   }
 

@@ -152,7 +152,7 @@ TEST_P(SnapshotRunnerTest, AbandonedRunResumesWithoutRereadingCompletedChunks) {
   EXPECT_EQ(third_sinks.flushes(), 0u);
 }
 
-TEST_P(SnapshotRunnerTest, ReopenedStoreResumesAndNoPkPassIsDiscardedBeforeItIsReadAgain) {
+TEST_P(SnapshotRunnerTest, ReopenedStoreResumes) {
   {
     auto store = must(state::StateStore::open(state_dir_));
     VersionCounter counter(5);
@@ -178,10 +178,27 @@ TEST_P(SnapshotRunnerTest, ReopenedStoreResumesAndNoPkPassIsDiscardedBeforeItIsR
   }
   EXPECT_EQ(ids.size() + first_run_rows, 1000u);
   EXPECT_EQ(sinks.rows(db_ + ".nopk").size(), 77u);
-  // The no-PK pass is discarded only when an earlier run had planned it without completing it.
-  const auto discarded = sinks.discarded();
-  EXPECT_LE(discarded.size(), 1u);
-  for (const auto& d : discarded) EXPECT_EQ(d, db_ + ".nopk");
+}
+
+// A no-PK pass planned by an earlier run and not completed may be partly in the destination: the sink is
+// asked to discard it before it is read again, once; a pass never started is not discarded.
+TEST_P(SnapshotRunnerTest, UnfinishedNoPkPassIsDiscardedBeforeItIsReadAgain) {
+  const state::TableId nopk{db_, "nopk"};
+  {
+    auto store = must(state::StateStore::open(state_dir_));
+    must(store->add_table(nopk, false));
+    must(store->begin_snapshot({nopk}, {"mysql", "", "binlog.000001", 4}, 0));
+    must(store->add_chunk(nopk, {0, std::nullopt, std::nullopt}));
+  }
+  auto store = must(state::StateStore::open(state_dir_));
+  VersionCounter counter(3);
+  RecordingSinkFactory sinks;
+  SnapshotRunner runner(options(0), *store, counter, sinks);
+  const SnapshotSummary s = must(runner.run(tables_));
+  EXPECT_FALSE(s.stopped);
+  EXPECT_EQ(sinks.discarded(), std::vector<std::string>{db_ + ".nopk"});
+  EXPECT_EQ(sinks.rows(db_ + ".nopk").size(), 77u);
+  EXPECT_EQ(must(store->table(nopk))->state, state::SnapshotState::kDone);
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, SnapshotRunnerTest,

@@ -39,8 +39,10 @@ TEST_F(StateStoreTest, CheckpointRoundTripsAcrossReopen) {
   {
     auto store = open();
     EXPECT_FALSE(must(store->load_checkpoint()).has_value());
-    must(store->save_checkpoint({{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77", "binlog.000003", 4711}, 1234, 5}));
-    must(store->save_checkpoint({{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999}, 1240, 6}));
+    must(store->save_checkpoint(
+        {{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77", "binlog.000003", 4711}, 1234, 5}));
+    must(store->save_checkpoint(
+        {{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999}, 1240, 6}));
   }
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/state.db"));
   auto store = open();
@@ -156,8 +158,8 @@ TEST_F(StateStoreTest, ReturnedCallsSurviveSigkill) {
     auto store = StateStore::open(dir_);
     if (!store.ok()) _exit(2);
     const TableId t{"shop", "orders"};
-    bool ok = (*store)->add_table(t, true).ok() &&
-              (*store)->begin_snapshot({t}, {"mysql", "", "binlog.000001", 4}, 0).ok();
+    bool ok =
+        (*store)->add_table(t, true).ok() && (*store)->begin_snapshot({t}, {"mysql", "", "binlog.000001", 4}, 0).ok();
     std::optional<std::string> lower;
     for (uint32_t i = 0; ok && i < 50; ++i) {
       std::optional<std::string> upper = "[\"" + std::to_string((i + 1) * 10) + "\"]";
