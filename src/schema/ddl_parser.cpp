@@ -313,6 +313,19 @@ class Parser {
       TRY_ASSIGN(d.name, identifier("a database name"));
       return SchemaChange{std::move(d)};
     }
+    if (at_kw("INDEX") && names_primary(1)) {  // DROP INDEX `PRIMARY` ON t drops the primary key
+      pos_ += 2;
+      TRY(expect_kw("ON"));
+      AlterTable at;
+      TRY_ASSIGN(at.name, table_name());
+      at.ops.push_back(alter::DropPrimaryKey{});
+      while (!at_end()) {  // ALGORITHM / LOCK options
+        TRY(discard(identifier("ALGORITHM or LOCK")));
+        accept_symbol("=");
+        TRY(discard(identifier("a value")));
+      }
+      return SchemaChange{std::move(at)};
+    }
     if (peek().kind == TokenKind::kWord &&
         one_of(peek().text, {"INDEX", "VIEW", "TRIGGER", "PROCEDURE", "FUNCTION", "EVENT", "USER", "ROLE", "SERVER",
                              "TABLESPACE", "LOGFILE", "RESOURCE", "SEQUENCE", "PACKAGE", "SPATIAL", "UNDO", "ONLINE",
@@ -784,6 +797,11 @@ class Parser {
         return partition_list();
       }
       if (at_kw("SYSTEM") || at_kw("PERIOD")) return unsupported("system versioning is not modelled");
+      if ((at_kw("INDEX") || at_kw("KEY")) && names_primary(1)) {  // DROP INDEX `PRIMARY` drops the primary key
+        pos_ += 2;
+        at.ops.push_back(alter::DropPrimaryKey{});
+        return {};
+      }
       if (peek().kind == TokenKind::kWord &&
           one_of(peek().text, {"INDEX", "KEY", "FOREIGN", "CHECK", "CONSTRAINT"}) && !at_symbol(",", 1) &&
           !at_end_after(1)) {
@@ -969,6 +987,11 @@ class Parser {
                       "WITHOUT", "TRUNCATE", "EXCHANGE", "COALESCE", "REORGANIZE", "ANALYZE", "CHECK", "OPTIMIZE",
                       "REBUILD", "REPAIR", "DISCARD", "IMPORT", "PARTITION", "REMOVE", "UPGRADE", "ENGINE",
                       "AUTO_INCREMENT", "COMMENT", "ROW_FORMAT"});
+  }
+
+  bool names_primary(size_t ahead) const {
+    const Token& t = peek(ahead);
+    return (t.kind == TokenKind::kWord || t.kind == TokenKind::kQuotedIdent) && iequals(t.text, "PRIMARY");
   }
 
   bool at_end_after(size_t ahead) const { return peek(ahead).kind == TokenKind::kEnd; }

@@ -28,6 +28,8 @@ struct ParseOptions {
   std::string default_database;      // the QUERY event's database; unqualified names resolve to it
 };
 
+// `sql` is the statement as UTF-8 (names and ENUM/SET values are taken from it byte for byte). Any bytes are
+// accepted: the result is a SchemaChange or an error, never a crash.
 Result<SchemaChange> parse_ddl(std::string_view sql, const ParseOptions& options);
 
 }  // namespace mysql2ch::schema

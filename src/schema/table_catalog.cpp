@@ -24,7 +24,41 @@ bool same_definition(const ColumnDef& a, const ColumnDef& b) {
          a.labels == b.labels;
 }
 
+bool valid_utf8(std::string_view s) {
+  size_t k = 0;
+  while (k < s.size()) {
+    const auto c = static_cast<unsigned char>(s[k]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || k + n > s.size()) return false;
+    for (size_t i = 1; i < n; ++i) {
+      if ((static_cast<unsigned char>(s[k + i]) & 0xC0) != 0x80) return false;
+    }
+    k += n;
+  }
+  return true;
+}
+
+// Names and labels are persisted as JSON strings, which must be UTF-8; the caller converts statements from
+// character_set_client to UTF-8 before parsing, so anything else here is a caller error, reported, not stored.
+Status check_utf8(std::string_view what, std::string_view text) {
+  if (valid_utf8(text)) return {};
+  return make_error(ErrorCode::kInvalidArgument,
+                    "{} is not valid UTF-8; convert the statement from its character_set_client to UTF-8 before "
+                    "parsing it",
+                    what);
+}
+
 using TrackedTable = TableCatalog::TrackedTable;
+
+Status check_utf8(const TrackedTable& t) {
+  TRY(check_utf8("database name", t.name.database));
+  TRY(check_utf8("table name", t.name.table));
+  for (const auto& c : t.columns) {
+    TRY(check_utf8("column name", c.def.name));
+    for (const auto& l : c.def.labels) TRY(check_utf8(fmt::format("ENUM/SET value of column {}", c.def.name), l));
+  }
+  return {};
+}
 using TrackedColumn = TableCatalog::TrackedColumn;
 
 std::optional<size_t> column_index(const TrackedTable& t, std::string_view name) {
@@ -306,6 +340,7 @@ Result<TableCatalog> TableCatalog::create(Flavor flavor, std::string_view server
 }
 
 Status TableCatalog::add_database(const std::string& name, std::string_view default_collation) {
+  TRY(check_utf8("database name", name));
   auto coll = find_collation(flavor_, default_collation);
   if (!coll) return make_error(ErrorCode::kInvalidArgument, "database `{}`: unknown collation '{}'", name, default_collation);
   databases_[name] = *coll;
@@ -331,6 +366,7 @@ Status TableCatalog::add_table(const TableSchema& schema, std::string_view defau
     if (i >= schema.columns.size()) return make_error(ErrorCode::kInvalidArgument, "primary key column {} out of range", i);
     t.primary_key.push_back(schema.columns[i].name);
   }
+  TRY(check_utf8(t));
   t.refresh();
   tables_[t.name] = std::move(t);
   return {};
@@ -420,6 +456,7 @@ class CatalogUpdate {
       t.primary_key.push_back(t.columns[*i].def.name);
       t.columns[*i].def.nullable = false;
     }
+    TRY(check_utf8(t));
     t.refresh();
     if (c_.tables_.count(s.name) != 0) changes_.push_back(TableDropped{s.name});
     changes_.push_back(TableCreated{s.name, t.schema});
@@ -437,6 +474,7 @@ class CatalogUpdate {
     }
     TableCatalog::TrackedTable t = src->second;
     t.name = s.name;
+    TRY(check_utf8(t));
     t.refresh();
     if (c_.tables_.count(s.name) != 0) changes_.push_back(TableDropped{s.name});
     changes_.push_back(TableCreated{s.name, t.schema});
@@ -469,6 +507,7 @@ class CatalogUpdate {
       return make_error(ErrorCode::kInvalidArgument, "ALTER TABLE {} RENAME: {} already exists", qualified(s.name),
                         qualified(result.name));
     }
+    TRY(check_utf8(result));
     result.refresh();
     c_.tables_.erase(it);
     c_.tables_[result.name] = std::move(result);
@@ -488,6 +527,8 @@ class CatalogUpdate {
         return not_found(from);
       }
       if (exists(to)) return make_error(ErrorCode::kInvalidArgument, "RENAME TABLE: {} already exists", qualified(to));
+      TRY(check_utf8("database name", to.database));
+      TRY(check_utf8("table name", to.table));
       present[from] = false;
       present[to] = true;
     }
@@ -523,6 +564,7 @@ class CatalogUpdate {
       if (s.if_not_exists) return {};
       return make_error(ErrorCode::kInvalidArgument, "CREATE DATABASE `{}`: the database already exists", s.name);
     }
+    TRY(check_utf8("database name", s.name));
     TRY_ASSIGN(CollationInfo coll, resolve_collation(c_.flavor_, s.charset, c_.server_collation_));
     if (s.or_replace) drop_database_tables(s.name);
     c_.databases_[s.name] = coll;

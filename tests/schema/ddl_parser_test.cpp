@@ -206,6 +206,16 @@ TEST(DdlParser, PartitionClauses) {
   EXPECT_EQ(ct.columns.size(), 1u);
 }
 
+TEST(DdlParser, DroppingTheIndexNamedPrimaryDropsThePrimaryKey) {
+  auto a = parse_as<AlterTable>("ALTER TABLE t DROP INDEX `PRIMARY`, DROP KEY other");
+  ASSERT_EQ(a.ops.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<alter::DropPrimaryKey>(a.ops[0]));
+  auto d = parse_as<AlterTable>("DROP INDEX `PRIMARY` ON x.t ALGORITHM=INPLACE LOCK=NONE");
+  EXPECT_EQ(d.name, (TableName{"x", "t"}));
+  ASSERT_EQ(d.ops.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<alter::DropPrimaryKey>(d.ops[0]));
+}
+
 TEST(DdlParser, RenameDropTruncate) {
   auto r = parse_as<RenameTables>("RENAME TABLE a TO b, db2.c TO db3.`c 2`");
   ASSERT_EQ(r.renames.size(), 2u);

@@ -327,6 +327,8 @@ TEST_P(CatalogDifferential, EveryStatementLeavesTheCatalogEqualToInformationSche
   d.step(db, "ALTER TABLE t6 ADD COLUMN b INT INVISIBLE, ADD PRIMARY KEY (a)", dbs);
   d.step(db, "ALTER TABLE t6 DROP COLUMN a", dbs);
   d.step(db, "CREATE INDEX ix2 ON t6 (b)", dbs);
+  d.step(db, "ALTER TABLE t6 ADD PRIMARY KEY (k)", dbs);
+  d.step(db, "DROP INDEX `PRIMARY` ON t6", dbs);
   d.step(db, "ALTER DATABASE " + db + " CHARACTER SET utf8mb4", dbs);
   d.step(db, "CREATE TABLE t7 (a VARCHAR(3), b ENUM('é', 'ü'), c CHAR(2) CHARACTER SET utf8mb4, d TEXT COLLATE latin1_bin)",
          dbs);
