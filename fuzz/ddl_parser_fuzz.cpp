@@ -3,9 +3,8 @@
 // crashes, hangs, leaks and out-of-bounds reads (ASan/UBSan) are the bugs.
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "schema/ddl_parser.h"
 #include "schema/table_catalog.h"

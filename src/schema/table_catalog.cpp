@@ -1,9 +1,9 @@
 #include "schema/table_catalog.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <functional>
-
-#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -12,9 +12,13 @@
 namespace mysql2ch::schema {
 namespace {
 
-bool same_name(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
+bool same_name(std::string_view a, std::string_view b) {
+  return to_lower(a) == to_lower(b);
+}
 
-std::string qualified(const TableName& n) { return fmt::format("`{}`.`{}`", n.database, n.table); }
+std::string qualified(const TableName& n) {
+  return fmt::format("`{}`.`{}`", n.database, n.table);
+}
 
 bool same_definition(const ColumnDef& a, const ColumnDef& b) {
   return a.type == b.type && a.is_unsigned == b.is_unsigned && a.nullable == b.nullable &&
@@ -76,7 +80,8 @@ Result<size_t> insert_index(const TrackedTable& t, const ColumnPosition& p) {
     case PositionKind::kAfter: {
       auto k = column_index(t, p.after);
       if (!k) {
-        return make_error(ErrorCode::kInvalidArgument, "{}: AFTER names unknown column `{}`", qualified(t.name), p.after);
+        return make_error(ErrorCode::kInvalidArgument, "{}: AFTER names unknown column `{}`", qualified(t.name),
+                          p.after);
       }
       return *k + 1;
     }
@@ -210,11 +215,14 @@ class AlterApplier {
     if (!k) return fail(fmt::format("unknown column `{}`", op.column));
     ColumnDef before = t_.columns[*k].def;
     t_.columns[*k].def.visible = op.visible;
-    if (!same_definition(before, t_.columns[*k].def)) changes_.push_back(ColumnModified{t_.name, before, t_.columns[*k].def});
+    if (!same_definition(before, t_.columns[*k].def))
+      changes_.push_back(ColumnModified{t_.name, before, t_.columns[*k].def});
     return {};
   }
 
-  Status apply_one(const alter::AddPrimaryKey& op, const CharsetFn&) { return set_primary_key(op.columns, true, nullptr); }
+  Status apply_one(const alter::AddPrimaryKey& op, const CharsetFn&) {
+    return set_primary_key(op.columns, true, nullptr);
+  }
 
   Status apply_one(const alter::DropPrimaryKey&, const CharsetFn&) {
     if (t_.primary_key.empty()) return fail("DROP PRIMARY KEY on a table without one");
@@ -342,7 +350,8 @@ Result<TableCatalog> TableCatalog::create(Flavor flavor, std::string_view server
 Status TableCatalog::add_database(const std::string& name, std::string_view default_collation) {
   TRY(check_utf8("database name", name));
   auto coll = find_collation(flavor_, default_collation);
-  if (!coll) return make_error(ErrorCode::kInvalidArgument, "database `{}`: unknown collation '{}'", name, default_collation);
+  if (!coll)
+    return make_error(ErrorCode::kInvalidArgument, "database `{}`: unknown collation '{}'", name, default_collation);
   databases_[name] = *coll;
   return {};
 }
@@ -363,7 +372,8 @@ Status TableCatalog::add_table(const TableSchema& schema, std::string_view defau
   t.default_collation = *coll;
   for (size_t k = 0; k < schema.columns.size(); ++k) t.columns.push_back({schema.columns[k], column_collations[k]});
   for (uint32_t i : schema.primary_key) {
-    if (i >= schema.columns.size()) return make_error(ErrorCode::kInvalidArgument, "primary key column {} out of range", i);
+    if (i >= schema.columns.size())
+      return make_error(ErrorCode::kInvalidArgument, "primary key column {} out of range", i);
     t.primary_key.push_back(schema.columns[i].name);
   }
   TRY(check_utf8(t));
@@ -452,7 +462,9 @@ class CatalogUpdate {
     }
     for (const auto& k : s.primary_key) {
       auto i = column_index(t, k);
-      if (!i) return make_error(ErrorCode::kInvalidArgument, "{}: PRIMARY KEY names unknown column `{}`", qualified(s.name), k);
+      if (!i)
+        return make_error(ErrorCode::kInvalidArgument, "{}: PRIMARY KEY names unknown column `{}`", qualified(s.name),
+                          k);
       t.primary_key.push_back(t.columns[*i].def.name);
       t.columns[*i].def.nullable = false;
     }
@@ -603,6 +615,8 @@ class CatalogUpdate {
   std::vector<TableChange> changes_;
 };
 
-Result<std::vector<TableChange>> TableCatalog::apply(const SchemaChange& change) { return CatalogUpdate(*this).run(change); }
+Result<std::vector<TableChange>> TableCatalog::apply(const SchemaChange& change) {
+  return CatalogUpdate(*this).run(change);
+}
 
 }  // namespace mysql2ch::schema

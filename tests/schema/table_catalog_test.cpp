@@ -1,11 +1,12 @@
 // TableCatalog: applying parsed DDL in stream order, the change list for the destination, charset resolution,
 // atomicity on error, and the JSON form persisted with checkpoints.
+#include "schema/table_catalog.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "schema/ddl_parser.h"
-#include "schema/table_catalog.h"
 
 namespace mysql2ch::schema {
 namespace {
@@ -106,7 +107,7 @@ TEST_F(Catalog, MariaDbDefaultsAndJson) {
   ASSERT_TRUE(c->apply(*parse_ddl("CREATE TABLE t (a VARCHAR(2), j JSON)", o)).ok());
   const TableSchema* t = c->find({"m", "t"});
   ASSERT_NE(t, nullptr);
-  EXPECT_EQ(t->columns[0].collation_id, 45u);  // utf8mb4_general_ci
+  EXPECT_EQ(t->columns[0].collation_id, 45u);        // utf8mb4_general_ci
   EXPECT_EQ(t->columns[1].type, ColumnType::kBlob);  // JSON is LONGTEXT utf8mb4_bin on MariaDB
   EXPECT_EQ(t->columns[1].length_bytes, 4);
   EXPECT_EQ(t->columns[1].collation_id, 46u);
@@ -174,8 +175,9 @@ TEST_F(Catalog, TableLevelStatements) {
   EXPECT_EQ(catalog_->find({"shop", "tt"}), nullptr);
   EXPECT_EQ(apply("DROP DATABASE other"), (std::vector<std::string>{"TableDropped other.b"}));
   EXPECT_TRUE(catalog_->tables().empty());
-  EXPECT_EQ(apply("CREATE TABLE s AS SELECT 1 AS x"),
-            (std::vector<std::string>{"TableNeedsRefresh shop.s: CREATE TABLE … SELECT: the columns come from the query"}));
+  EXPECT_EQ(
+      apply("CREATE TABLE s AS SELECT 1 AS x"),
+      (std::vector<std::string>{"TableNeedsRefresh shop.s: CREATE TABLE … SELECT: the columns come from the query"}));
   apply("CREATE TABLE p (id INT) PARTITION BY HASH(id) PARTITIONS 2");
   EXPECT_EQ(apply("ALTER TABLE p TRUNCATE PARTITION p0").size(), 1u);
   EXPECT_EQ(apply("GRANT SELECT ON *.* TO x"), std::vector<std::string>{});
@@ -193,20 +195,23 @@ TEST_F(Catalog, ErrorsLeaveTheCatalogUnchanged) {
   EXPECT_EQ(try_apply("ALTER TABLE t ADD x INT AFTER nope").error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(try_apply("CREATE TABLE t (x INT)").error().code(), ErrorCode::kInvalidArgument);
   EXPECT_TRUE(try_apply("CREATE TABLE IF NOT EXISTS t (x INT)").ok());
-  EXPECT_EQ(try_apply("CREATE TABLE u (x VARCHAR(10) CHARACTER SET nosuch)").error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(try_apply("CREATE TABLE u (x VARCHAR(10) CHARACTER SET nosuch)").error().code(),
+            ErrorCode::kInvalidArgument);
   EXPECT_EQ(try_apply("CREATE TABLE u (x INT)", "nodb").error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(try_apply("RENAME TABLE t TO u, nope TO v").error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(catalog_->find({"shop", "u"}), nullptr);
   // A latin1 statement that was not converted to UTF-8: refused, never stored (JSON holds UTF-8 only).
   EXPECT_EQ(try_apply(std::string("CREATE TABLE x (e ENUM('caf") + '\xe9' + "'))").error().code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(try_apply(std::string("ALTER TABLE t ADD `caf") + '\xe9' + "` INT").error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(try_apply(std::string("ALTER TABLE t ADD `caf") + '\xe9' + "` INT").error().code(),
+            ErrorCode::kInvalidArgument);
   EXPECT_EQ(catalog_->find({"shop", "x"}), nullptr);
 }
 
 TEST_F(Catalog, JsonRoundTripKeepsEverything) {
-  apply("CREATE TABLE t (id BIGINT UNSIGNED NOT NULL, e ENUM('a''q','b') CHARACTER SET utf8mb4, d DECIMAL(20,5), "
-        "g GEOMETRY, h INT INVISIBLE, PRIMARY KEY (id))");
+  apply(
+      "CREATE TABLE t (id BIGINT UNSIGNED NOT NULL, e ENUM('a''q','b') CHARACTER SET utf8mb4, d DECIMAL(20,5), "
+      "g GEOMETRY, h INT INVISIBLE, PRIMARY KEY (id))");
   catalog_->set_position("gtid:1-5");
   const auto json = catalog_->to_json();
   auto restored = TableCatalog::from_json(nlohmann::json::parse(json.dump()));
