@@ -280,6 +280,7 @@ record() {
   "${client[@]}" "$db" <<<"$sql"
   "${client[@]}" -e "FLUSH BINARY LOGS"
   cp "$datadir/$file" "$OUT/$name.binlog"
+  chmod 644 "$OUT/$name.binlog"
   select_sql "$db" "${client[@]}" | "${client[@]}" -N -B --init-command="SET time_zone = '+00:00'" "$db" \
     > "$OUT/$name.select.tsv"
   echo "recorded $OUT/$name.binlog ($(stat -c %s "$OUT/$name.binlog") bytes) from $file"
@@ -301,3 +302,35 @@ trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$D"' E
 for _ in $(seq 60); do mariadb-admin -S "$D/sock" -uroot ping >/dev/null 2>&1 && break; sleep 0.5; done
 MD=(mariadb -S "$D/sock" -uroot --default-character-set=utf8mb4)
 record mariadb-min binlog_fx_min "$D/data" "SHOW MASTER STATUS" "${MD[@]}" < <(common_sql)
+
+# Fuzz seeds (fuzz/corpus/binlog/): each fixture cut into small files of whole events, each starting with the
+# file's FORMAT_DESCRIPTION, so the fuzzer starts from valid events of every kind.
+rm -f fuzz/corpus/binlog/fx-*
+python3 - "$OUT" fuzz/corpus/binlog <<'PY'
+import os, struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+os.makedirs(dst, exist_ok=True)
+for name in sorted(os.listdir(src)):
+    if not name.endswith('.binlog'):
+        continue
+    data = open(os.path.join(src, name), 'rb').read()
+    pos, events = 4, []
+    while pos + 19 <= len(data):
+        size = struct.unpack_from('<I', data, pos + 9)[0]
+        events.append(data[pos:pos + size])
+        pos += size
+    fde, chunk, n = events[0], [], 0
+    def flush():
+        global chunk, n
+        if chunk:
+            open(os.path.join(dst, 'fx-%s-%03d' % (name[:-7], n)), 'wb').write(b'\xfebin' + fde + b''.join(chunk))
+            n += 1
+            chunk = []
+    for e in events[1:]:
+        # Cut only before a transaction's GTID event, so TABLE_MAPs stay with their rows events.
+        if chunk and e[4] in (33, 34, 42, 162) and sum(map(len, chunk)) > 4000:
+            flush()
+        chunk.append(e)
+    flush()
+PY
+echo "fuzz seeds: $(ls fuzz/corpus/binlog | wc -l) files"

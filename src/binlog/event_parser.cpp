@@ -4,7 +4,6 @@
 #include <zstd.h>
 
 #include <array>
-#include <bit>
 #include <cstring>
 #include <deque>
 #include <unordered_map>
@@ -55,10 +54,14 @@ Status mariadb_uncompress(std::span<const uint8_t> in, std::vector<uint8_t>& out
   TRY(r.bytes(len_bytes, lb, "uncompressed length"));
   uint64_t len = 0;
   for (uint8_t b : lb) len = len << 8 | b;
-  if (len > kMaxInnerEvent) return make_error(ErrorCode::kCorrupt, "uncompressed length {} is implausible", len);
+  const auto rest = r.rest();
+  // zlib cannot expand more than about 1032:1; a larger declared length is corrupt and must not drive an allocation.
+  if (len > kMaxInnerEvent || len > rest.size() * 1032 + 64) {
+    return make_error(ErrorCode::kCorrupt, "uncompressed length {} is implausible for {} compressed bytes", len,
+                      rest.size());
+  }
   out.resize(static_cast<size_t>(len));
   uLongf out_len = static_cast<uLongf>(len);
-  const auto rest = r.rest();
   const int rc = uncompress(out.data(), &out_len, rest.data(), static_cast<uLong>(rest.size()));
   if (rc != Z_OK || out_len != len) {
     return make_error(ErrorCode::kCorrupt, "zlib could not decompress {} bytes to the declared {} (zlib code {})",
@@ -186,8 +189,11 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
     case EventType::kRotate: {
       ByteReader r(body, kEventHeaderSize);
       RotateEvent ev;
-      if (ph >= 8) TRY(r.le(ev.position, "rotate position"));
-      if (ph > 8) TRY(r.skip(ph - 8u, "post-header"));
+      // A replication stream opens with an artificial ROTATE before any FORMAT_DESCRIPTION; its post-header is
+      // the 8-byte position as in every v4 binlog.
+      const uint8_t rotate_ph = fde.post_header_lengths.empty() ? 8 : ph;
+      if (rotate_ph >= 8) TRY(r.le(ev.position, "rotate position"));
+      if (rotate_ph > 8) TRY(r.skip(rotate_ph - 8u, "post-header"));
       TRY(r.text(r.remaining(), ev.next_file, "file name"));
       TRY(handler.on_rotate(info, ev));
       file = std::string(ev.next_file);
@@ -680,6 +686,7 @@ Status EventParser::State::rows(std::span<const uint8_t> body, uint8_t type, uin
   }
   json_results.clear();
   while (!rows_reader.empty()) {
+    const size_t row_start = rows_reader.consumed();
     RowChange change;
     change.op = op;
     change.table = &tm;
@@ -694,6 +701,10 @@ Status EventParser::State::rows(std::span<const uint8_t> body, uint8_t type, uin
       TRY(row_image(rows_reader, tm, present_after, count_after, after, partial, &before));
       change.before = before;
       change.after = after;
+    }
+    // A row that occupies no bytes (no columns present) would repeat forever.
+    if (rows_reader.consumed() == row_start) {
+      return make_error(ErrorCode::kCorrupt, "rows event with an empty row image at offset {}", rows_reader.offset());
     }
     TRY(handler.on_row(info, change));
     json_results.clear();
@@ -772,6 +783,7 @@ Status EventParser::State::payload(std::span<const uint8_t> body, const EventInf
   ZSTD_inBuffer in{data.data(), data.size(), 0};
   const size_t chunk = ZSTD_DStreamOutSize();
   size_t last = 1;
+  uint64_t produced = 0;
   while (in.pos < in.size || last != 0) {
     if (start > 0 && start == window.size()) {
       window.clear();
@@ -788,7 +800,8 @@ Status EventParser::State::payload(std::span<const uint8_t> body, const EventInf
       return make_error(ErrorCode::kCorrupt, "zstd: {}", ZSTD_getErrorName(last));
     }
     window.resize(old + out.pos);
-    if (tp.uncompressed_size != 0 && window.size() - start > tp.uncompressed_size + chunk) {
+    produced += out.pos;
+    if (tp.uncompressed_size != 0 && produced > tp.uncompressed_size) {
       return make_error(ErrorCode::kCorrupt, "payload decompresses beyond its declared {} bytes", tp.uncompressed_size);
     }
     TRY(drain(window, start, false));

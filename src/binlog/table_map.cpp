@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "binlog/byte_reader.h"
+#include "schema/value_json.h"
 
 namespace mysql2ch::binlog {
 namespace {
@@ -379,8 +380,15 @@ Result<TableMap> parse_table_map(std::span<const uint8_t> data, uint8_t post_hea
     }
   }
   // Without charset metadata a BLOB-typed column may be TEXT or BLOB; leave kUnknown (see value_json.h).
+  // ENUM/SET labels arrive in the column's charset; the model keeps them in UTF-8.
   for (auto* c : enum_set) {
     if (c->charset == Charset::kUnknown) c->charset = Charset::kUtf8mb4;
+    for (auto& label : c->labels) {
+      std::string utf8;
+      Status st = schema::append_utf8(label, c->charset, utf8);
+      if (!st.ok()) return std::move(st).error().context(fmt::format("label of column {}", c->name));
+      label = std::move(utf8);
+    }
   }
   return tm;
 }

@@ -43,8 +43,10 @@ TargetDatabases target_databases(const Config& config) {
   t.origin = "naming: mirror, the databases of tables.include";
   if (wildcard) {
     t.names.emplace_back(kProbeDatabase);
-    t.origin += fmt::format("; `{}` stands in for the databases a wildcard pattern selects (created and dropped "
-                            "again by this check)", kProbeDatabase);
+    t.origin += fmt::format(
+        "; `{}` stands in for the databases a wildcard pattern selects (created and dropped "
+        "again by this check)",
+        kProbeDatabase);
   }
   return t;
 }
@@ -56,19 +58,24 @@ bool is_loopback(const std::string& host) {
 std::string reachability_fix(const Error& e, const DestinationUrl& url) {
   const std::string& m = e.message();
   if (m.find("use https://") != std::string::npos) {
-    return fmt::format("this port closed a plain-HTTP request: if it serves HTTPS, write https:// in destination.url "
-                       "(ClickHouse's https_port, default 8443)");
+    return fmt::format(
+        "this port closed a plain-HTTP request: if it serves HTTPS, write https:// in destination.url "
+        "(ClickHouse's https_port, default 8443)");
   }
   switch (e.code()) {
     case ErrorCode::kTimeout:
-      return fmt::format("{}:{} did not answer within destination.connect_timeout_s: check the host and port, "
-                         "firewalls and IP allow-lists between this machine and ClickHouse", url.host, url.port);
+      return fmt::format(
+          "{}:{} did not answer within destination.connect_timeout_s: check the host and port, "
+          "firewalls and IP allow-lists between this machine and ClickHouse",
+          url.host, url.port);
     case ErrorCode::kProtocol:
       return "point destination.url at ClickHouse's HTTP(S) interface (http_port 8123 / https_port 8443 in "
              "config.xml), not at the native protocol port (9000) or another service";
     default:
-      return fmt::format("check that ClickHouse runs and listens on {}:{} (http_port / https_port and listen_host "
-                         "in config.xml) and that this machine may connect to it", url.host, url.port);
+      return fmt::format(
+          "check that ClickHouse runs and listens on {}:{} (http_port / https_port and listen_host "
+          "in config.xml) and that this machine may connect to it",
+          url.host, url.port);
   }
 }
 
@@ -77,36 +84,52 @@ std::string tls_fix(const Error& e, const DestinationConfig& d) {
   if (m.find("plain HTTP") != std::string::npos) {
     return "this port does not speak TLS: use http:// in destination.url, or the server's https_port";
   }
-  if (m.find("not trusted") != std::string::npos || m.find("certificate") != std::string::npos) {
+  if (m.find("not trusted") != std::string::npos) {
     return d.tls.ca.empty()
                ? "set destination.tls.ca to the CA file (PEM) that signed the server's certificate"
-               : fmt::format("destination.tls.ca ({}) did not sign the server's certificate: set it to the CA that "
-                             "did (the server's certificate chain shows it: openssl s_client -connect host:port "
-                             "-showcerts)", d.tls.ca);
+               : fmt::format(
+                     "destination.tls.ca ({}) did not sign the server's certificate: set it to the CA that "
+                     "did (openssl s_client -connect host:port -showcerts shows the chain)",
+                     d.tls.ca);
   }
-  return "check destination.tls (ca, cert, key) and the server's openSSL settings in config.xml";
+  if (m.find("TLS setup failed") != std::string::npos) {
+    return "check that the files in destination.tls (ca, cert, key) exist, are readable and are PEM, and that "
+           "cert and key belong together";
+  }
+  return "check destination.tls (ca, cert, key) and the server's <openSSL> settings in config.xml";
 }
 
 std::string auth_fix(const Error& e, const DestinationConfig& d) {
   const auto code = clickhouse_exception_code(e);
-  if (code == 192) return fmt::format("user '{}' does not exist on the server: create it (users.xml, or CREATE USER on 20.4+) or fix destination.user", d.user);
-  if (code == 195) return "the user may not connect from this address: add it to the user's <networks> in users.xml (or HOST in CREATE USER)";
-  return fmt::format("check destination.user ('{}') and destination.password / password_file: the server refused "
-                     "them", d.user);
+  if (code == 192)
+    return fmt::format(
+        "user '{}' does not exist on the server: create it (users.xml, or CREATE USER on 20.4+) or fix "
+        "destination.user",
+        d.user);
+  if (code == 195)
+    return "the user may not connect from this address: add it to the user's <networks> in users.xml (or HOST in "
+           "CREATE USER)";
+  return fmt::format(
+      "check destination.user ('{}') and destination.password / password_file: the server refused "
+      "them",
+      d.user);
 }
 
 std::string privilege_fix(const PrivilegeProbeOutcome& o, const std::string& db, const std::string& user,
                           const ServerCapabilities& caps) {
   if (clickhouse_exception_code(o.error) == 164) {
-    return fmt::format("user '{}' runs with readonly = 1, which forbids every write: give it a profile with "
-                       "readonly = 0 in users.xml{}", user,
-                       caps.sql_access_control ? " (or a settings profile via ALTER USER ... SETTINGS readonly = 0)" : "");
+    return fmt::format(
+        "user '{}' runs with readonly = 1, which forbids every write: give it a profile with "
+        "readonly = 0 in users.xml{}",
+        user, caps.sql_access_control ? " (or a settings profile via ALTER USER ... SETTINGS readonly = 0)" : "");
   }
   if (caps.sql_access_control) {
     return fmt::format("GRANT CREATE DATABASE, CREATE TABLE, INSERT, SELECT, ALTER, DROP ON `{}`.* TO `{}`", db, user);
   }
-  return fmt::format("ClickHouse {} has no GRANT: in users.xml give user '{}' a profile with readonly = 0 and "
-                     "allow database '{}' (<allow_databases>)", caps.version.text, user, db);
+  return fmt::format(
+      "ClickHouse {} has no GRANT: in users.xml give user '{}' a profile with readonly = 0 and "
+      "allow database '{}' (<allow_databases>)",
+      caps.version.text, user, db);
 }
 
 class DestinationChecker {
@@ -141,12 +164,14 @@ class DestinationChecker {
   void report_opening_failure(const Error& e) {
     std::string fix;
     if (e.code() == ErrorCode::kNotFound) {
-      fix = "download libchdb.so: `npm pack @chdb/lib-linux-x64-gnu && tar xzf chdb-lib-linux-x64-gnu-*.tgz` "
-            "(it is package/libchdb.so) or `scripts/testenv.sh start chdb`; put it next to mysql2ch or in "
-            "~/.cache/mysql2ch/chdb/, or set MYSQL2CH_LIBCHDB to its path";
+      fix =
+          "download libchdb.so: `npm pack @chdb/lib-linux-x64-gnu && tar xzf chdb-lib-linux-x64-gnu-*.tgz` "
+          "(it is package/libchdb.so) or `scripts/testenv.sh start chdb`; put it next to mysql2ch or in "
+          "~/.cache/mysql2ch/chdb/, or set MYSQL2CH_LIBCHDB to its path";
     } else if (e.code() == ErrorCode::kIo) {
-      fix = "make the chDB storage directory writable by this user, or point destination.url at a writable "
-            "directory (chdb:///absolute/path or chdb://path/relative/to/the/config/file)";
+      fix =
+          "make the chDB storage directory writable by this user, or point destination.url at a writable "
+          "directory (chdb:///absolute/path or chdb://path/relative/to/the/config/file)";
     } else {
       fix = "check destination.url";
     }
@@ -225,8 +250,9 @@ class DestinationChecker {
       report_.pass("destination.auth", "authentication",
                    fmt::format("user '{}' authenticated", config_.destination.user));
     }
-    report_.pass("destination.version", "ClickHouse version",
-                 fmt::format("{}{} ({})", capabilities_.version.text, chdb() ? " (chDB)" : "", capabilities_.summary()));
+    report_.pass(
+        "destination.version", "ClickHouse version",
+        fmt::format("{}{} ({})", capabilities_.version.text, chdb() ? " (chDB)" : "", capabilities_.summary()));
     return true;
   }
 
@@ -261,6 +287,8 @@ class DestinationChecker {
 
 }  // namespace
 
-void check_destination(const Config& config, CheckReport& report) { DestinationChecker(config, report).run(); }
+void check_destination(const Config& config, CheckReport& report) {
+  DestinationChecker(config, report).run();
+}
 
 }  // namespace mysql2ch

@@ -92,16 +92,18 @@ PrivilegeProbeOutcome PrivilegeProbe::run() {
 void PrivilegeProbe::clean_up(const std::string& table, bool created_database, PrivilegeProbeOutcome& outcome) {
   if (!table.empty()) {
     if (auto st = connection_.execute(fmt::format("DROP TABLE IF EXISTS {}", table)); !st.ok()) {
-      outcome.cleanup_problem = fmt::format(
-          "the probe table could not be dropped ({}); remove it with: DROP TABLE {}", st.error().message(), table);
+      outcome.cleanup_problem = fmt::format("the probe table could not be dropped ({}); remove it with: DROP TABLE {}",
+                                            st.error().message(), table);
       return;
     }
   }
   if (!created_database) return;
   const std::string db = clickhouse_identifier(database_);
   if (auto st = connection_.execute(fmt::format("DROP DATABASE IF EXISTS {}", db)); !st.ok()) {
-    outcome.cleanup_problem = fmt::format("the database created by the probe could not be dropped ({}); remove it "
-                                          "with: DROP DATABASE {}", st.error().message(), db);
+    outcome.cleanup_problem = fmt::format(
+        "the database created by the probe could not be dropped ({}); remove it "
+        "with: DROP DATABASE {}",
+        st.error().message(), db);
   }
 }
 

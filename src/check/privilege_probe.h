@@ -15,9 +15,9 @@ namespace mysql2ch {
 
 struct PrivilegeProbeOutcome {
   bool allowed = false;
-  std::string failed_step;   // "CREATE TABLE", ... when !allowed
+  std::string failed_step;                // "CREATE TABLE", ... when !allowed
   Error error{ErrorCode::kInternal, ""};  // the server's answer to the failed step
-  std::string cleanup_problem;  // non-empty when something created by the probe could not be removed
+  std::string cleanup_problem;            // non-empty when something created by the probe could not be removed
 };
 
 class PrivilegeProbe {

@@ -51,11 +51,24 @@ int run_cli(int argc, char** argv) {
   check->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
   check->add_flag("--json", json, "Print the report as JSON");
 
-  // `binlog`: decoded changes as JSON lines (cli/binlog_json.h). --file reads a local binlog file.
-  std::string binlog_file, binlog_tables;
+  // `binlog`: decoded changes as JSON lines (cli/binlog_json.h), from a local binlog file (--file) or from the
+  // configured source (-c).
+  std::string binlog_file, binlog_tables, binlog_config;
   std::optional<uint64_t> binlog_limit;
+  binlog::NetworkSourceRequest binlog_from;
   auto* binlog = app.add_subcommand("binlog", "Print decoded binlog changes as JSON lines (one per row change / DDL).");
-  binlog->add_option("--file", binlog_file, "Decode this local binlog file")->required();
+  auto* binlog_file_opt = binlog->add_option("--file", binlog_file, "Decode this local binlog file");
+  auto* binlog_config_opt =
+      binlog->add_option("-c,--config", binlog_config, "Stream from the source of this configuration file");
+  binlog_file_opt->excludes(binlog_config_opt);
+  auto* from_gtid = binlog->add_option("--from-gtid", binlog_from.from_gtid,
+                                       "Start after this GTID set (MySQL) / GTID position (MariaDB)");
+  auto* from_file = binlog->add_option("--from-file", binlog_from.from_file, "Start in this binlog file");
+  auto* from_pos = binlog->add_option("--from-pos", binlog_from.from_pos, "Start at this position of --from-file");
+  binlog->add_flag("--until-end", binlog_from.until_end, "Stop at the source's current end instead of following it");
+  for (auto* o : {from_gtid, from_file, from_pos}) o->needs(binlog_config_opt);
+  from_gtid->excludes(from_file)->excludes(from_pos);
+  from_pos->needs(from_file);
   binlog->add_option("--tables", binlog_tables, "Only tables whose db.table matches this glob");
   binlog->add_option("--limit", binlog_limit, "Stop after N lines");
 
@@ -70,7 +83,18 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (check->parsed()) return run_check(config_path, json);
-    if (binlog->parsed()) return run_binlog_file(binlog_file, binlog_tables, binlog_limit);
+    if (binlog->parsed()) {
+      if (!binlog_config.empty()) {
+        auto config = load_config(binlog_config);
+        if (!config.ok()) return config_failure(config.error());
+        return run_binlog_network(*config, binlog_from, binlog_tables, binlog_limit);
+      }
+      if (binlog_file.empty()) {
+        fmt::print(stderr, "mysql2ch binlog: give --file PATH or -c CONFIG\n");
+        return kExitUsage;
+      }
+      return run_binlog_file(binlog_file, binlog_tables, binlog_limit);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "mysql2ch: unexpected failure: {}\n", e.what());
     return kExitRuntime;

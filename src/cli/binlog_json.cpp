@@ -2,7 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <map>
+#include <memory>
+
 #include "binlog/binlog_file_reader.h"
+#include "mysql/connection.h"
+#include "mysql/table_schema_loader.h"
 #include "cli/app.h"
 #include "common/strings.h"
 #include "schema/value_json.h"
@@ -45,20 +50,42 @@ Status BinlogJsonPrinter::on_query(const binlog::EventInfo& info, const binlog::
   return {};
 }
 
-Status BinlogJsonPrinter::image(const binlog::RowChange& row, std::span<const schema::Value> values) {
+Status BinlogJsonPrinter::on_table_map(const binlog::EventInfo&, const binlog::TableMap& table) {
+  const auto& s = table.schema;
+  TableText& t = tables_[table.table_id];
+  t.selected = pattern_.empty() || glob_match(pattern_, s.database + "." + s.table);
+  t.db_and_table = ",\"db\":";
+  schema::append_json_string(s.database, t.db_and_table);
+  t.db_and_table += ",\"table\":";
+  schema::append_json_string(s.table, t.db_and_table);
+  t.keys.clear();
+  t.names = nullptr;
+  if (!s.column_names_known && lookup_ && t.selected) {
+    const schema::TableSchema* current = lookup_(s.database, s.table);
+    if (current != nullptr && current->columns.size() == s.columns.size()) t.names = current;
+  }
+  for (const auto& c : (t.names != nullptr ? t.names->columns : s.columns)) {
+    std::string& key = t.keys.emplace_back();
+    schema::append_json_string(c.name, key);
+    key.push_back(':');
+  }
+  return {};
+}
+
+Status BinlogJsonPrinter::image(const binlog::RowChange& row, const TableText& text,
+                                std::span<const schema::Value> values) {
   if (values.empty()) {
     line_ += "null";
     return {};
   }
   line_.push_back('{');
   bool first = true;
-  const auto& cols = row.table->schema.columns;
+  const auto& cols = text.names != nullptr ? text.names->columns : row.table->schema.columns;
   for (size_t k = 0; k < values.size(); ++k) {
     if (values[k].kind == schema::ValueKind::kAbsent) continue;
     if (!first) line_.push_back(',');
     first = false;
-    schema::append_json_string(cols[k].name, line_);
-    line_.push_back(':');
+    line_ += text.keys[k];
     Status st = schema::append_value_json(values[k], &cols[k], line_);
     if (!st.ok()) return std::move(st).error().context(fmt::format("column {}", cols[k].name));
   }
@@ -68,22 +95,31 @@ Status BinlogJsonPrinter::image(const binlog::RowChange& row, std::span<const sc
 
 Status BinlogJsonPrinter::on_row(const binlog::EventInfo& info, const binlog::RowChange& row) {
   if (done()) return {};
-  const auto& s = row.table->schema;
-  if (!pattern_.empty() && !glob_match(pattern_, s.database + "." + s.table)) return {};
+  const auto it = tables_.find(row.table->table_id);
+  if (it == tables_.end() || it->second.keys.size() != row.table->schema.columns.size()) {
+    return make_error(ErrorCode::kInternal, "rows of table id {} before its TABLE_MAP", row.table->table_id);
+  }
+  const TableText& text = it->second;
+  if (!text.selected) return {};
   prefix(info);
-  line_ += ",\"db\":";
-  schema::append_json_string(s.database, line_);
-  line_ += ",\"table\":";
-  schema::append_json_string(s.table, line_);
+  line_ += text.db_and_table;
   line_ += ",\"op\":\"";
   line_ += binlog::row_op_name(row.op);
   line_ += "\",\"before\":";
-  TRY(image(row, row.before));
+  TRY(image(row, text, row.before));
   line_ += ",\"after\":";
-  TRY(image(row, row.after));
+  TRY(image(row, text, row.after));
   line_.push_back('}');
   emit();
   return {};
+}
+
+void BinlogJsonPrinter::transaction_restarted() {
+  line_ = "{\"op\":\"transaction_restarted\",\"gtid\":";
+  schema::append_json_string(gtid_, line_);
+  line_.push_back('}');
+  line_.push_back('\n');
+  std::fwrite(line_.data(), 1, line_.size(), out_);
 }
 
 int run_binlog_file(const std::string& path, const std::string& tables, std::optional<uint64_t> limit) {
@@ -107,6 +143,88 @@ int run_binlog_file(const std::string& path, const std::string& tables, std::opt
       fmt::print(stderr, "mysql2ch: {}\n", st.error().message());
       return kExitRuntime;
     }
+  }
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+namespace {
+
+// information_schema definitions by db.table, loaded once each on a connection of its own (the replication
+// connection is busy streaming).
+class CurrentSchemas {
+ public:
+  explicit CurrentSchemas(const SourceConfig& source) : source_(source) {}
+
+  const schema::TableSchema* find(const std::string& db, const std::string& table) {
+    const std::string key = db + "." + table;
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second.get();
+    std::unique_ptr<schema::TableSchema>& slot = cache_[key];
+    if (!conn_) {
+      auto c = Connection::open(ConnectOptions::from_source(source_));
+      if (!c.ok()) {
+        fmt::print(stderr, "mysql2ch: column names unavailable: {}\n", c.error().message());
+        return nullptr;
+      }
+      conn_ = std::make_unique<Connection>(std::move(c).value());
+    }
+    auto loaded = load_table_schema(*conn_, db, table);
+    if (loaded.ok()) slot = std::make_unique<schema::TableSchema>(std::move(loaded).value());
+    return slot.get();
+  }
+
+ private:
+  const SourceConfig& source_;
+  std::unique_ptr<Connection> conn_;
+  std::map<std::string, std::unique_ptr<schema::TableSchema>> cache_;
+};
+
+int report_failure(const Error& e) {
+  std::fflush(stdout);
+  fmt::print(stderr, "mysql2ch: {}\n", e.message());
+  return e.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitRuntime;
+}
+
+}  // namespace
+
+int run_binlog_network(const Config& config, const binlog::NetworkSourceRequest& request, const std::string& tables,
+                       std::optional<uint64_t> limit) {
+  auto client = binlog::open_network_source(config.source, request);
+  if (!client.ok()) return report_failure(client.error());
+  CurrentSchemas schemas(config.source);
+  binlog::EventParser parser;
+  BinlogJsonPrinter printer(stdout, tables, limit);
+  printer.set_schema_lookup(
+      [&schemas](const std::string& db, const std::string& table) { return schemas.find(db, table); });
+  bool first_event = true;
+  while (!printer.done()) {
+    auto item = client->next();
+    if (!item.ok()) return report_failure(item.error());
+    switch (item->kind) {
+      case binlog::StreamItem::Kind::kEndOfStream:
+        std::fflush(stdout);
+        return kExitOk;
+      case binlog::StreamItem::Kind::kHeartbeat:
+        std::fflush(stdout);
+        continue;
+      case binlog::StreamItem::Kind::kTransactionDiscarded:
+        printer.transaction_restarted();
+        continue;
+      case binlog::StreamItem::Kind::kEvent:
+        break;
+    }
+    if (first_event) {
+      // The stream opens with an artificial ROTATE that precedes the FORMAT_DESCRIPTION telling the checksum.
+      parser.set_checksum_before_format_description(item->checksum_size != 0 ? binlog::ChecksumAlg::kCrc32
+                                                                              : binlog::ChecksumAlg::kOff);
+      first_event = false;
+    }
+    // log_pos is where the next event starts; artificial events (log_pos 0) have no position of their own.
+    const uint64_t pos = item->header.log_pos >= item->header.event_size
+                             ? item->header.log_pos - item->header.event_size : 0;
+    Status st = parser.parse(item->event, pos, printer);
+    if (!st.ok()) return report_failure(st.error());
   }
   std::fflush(stdout);
   return kExitOk;

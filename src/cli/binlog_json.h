@@ -7,43 +7,78 @@
 //
 // --tables PATTERN is a glob over "db.table"; DDL lines are kept when their default database matches the
 // pattern's part before the first '.'.
+//
+// From a server (run_binlog_network), names of tables whose TABLE_MAP has no column names come from
+// information_schema as it is when the TABLE_MAP arrives (a later schema may differ: when the column count
+// differs, "@1".. stay). After a dropped connection the replication client delivers the interrupted
+// transaction again; the printer marks that with a line {"op":"transaction_restarted",...}: the lines of that
+// transaction printed before it are void.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "binlog/event_parser.h"
+#include "binlog/network_source.h"
+#include "config/config.h"
 
 namespace mysql2ch {
 
 class BinlogJsonPrinter : public binlog::EventHandler {
  public:
+  // Gives the current definition of db.table, or nullptr when unknown. Used only for TABLE_MAPs without
+  // column names. The returned schema must live as long as the printer.
+  using SchemaLookup = std::function<const schema::TableSchema*(const std::string& db, const std::string& table)>;
+
   BinlogJsonPrinter(std::FILE* out, std::string table_pattern, std::optional<uint64_t> limit)
       : out_(out), pattern_(std::move(table_pattern)), limit_(limit) {}
+
+  void set_schema_lookup(SchemaLookup lookup) { lookup_ = std::move(lookup); }
+  // Marks that the lines of the current transaction printed so far are void (see above).
+  void transaction_restarted();
 
   bool done() const { return limit_.has_value() && printed_ >= *limit_; }
   uint64_t printed() const { return printed_; }
 
   Status on_gtid(const binlog::EventInfo&, const binlog::GtidEvent& g) override;
   Status on_query(const binlog::EventInfo& info, const binlog::QueryEvent& q) override;
+  Status on_table_map(const binlog::EventInfo& info, const binlog::TableMap& table) override;
   Status on_row(const binlog::EventInfo& info, const binlog::RowChange& row) override;
 
  private:
+  // Per table id of the current transaction: the rendered `,"db":..,"table":..` and `"column":` texts, made
+  // once per TABLE_MAP instead of once per row.
+  struct TableText {
+    bool selected = true;
+    const schema::TableSchema* names = nullptr;  // the schema to render with when the TABLE_MAP lacks names
+    std::string db_and_table;
+    std::vector<std::string> keys;
+  };
   void prefix(const binlog::EventInfo& info);
-  Status image(const binlog::RowChange& row, std::span<const schema::Value> values);
+  Status image(const binlog::RowChange& row, const TableText& text, std::span<const schema::Value> values);
   void emit();
 
   std::FILE* out_;
   std::string pattern_;
   std::optional<uint64_t> limit_;
+  SchemaLookup lookup_;
   uint64_t printed_ = 0;
+  std::unordered_map<uint64_t, TableText> tables_;
   std::string gtid_;
   std::string line_;
 };
 
 // Decodes the local binlog file at `path` to `out`. Returns the process exit code; errors go to stderr.
 int run_binlog_file(const std::string& path, const std::string& tables, std::optional<uint64_t> limit);
+
+// Streams from config.source starting where `request` says (its current position by default), until the
+// source's end with request.until_end, else until interrupted. Returns the process exit code.
+int run_binlog_network(const Config& config, const binlog::NetworkSourceRequest& request, const std::string& tables,
+                       std::optional<uint64_t> limit);
 
 }  // namespace mysql2ch

@@ -50,7 +50,10 @@ std::optional<ServerVersion> ServerVersion::parse(std::string_view text) {
     const auto n = parse_uint(s.substr(i, j - i));
     if (!n) break;
     *parts[part++] = static_cast<unsigned>(*n);
-    if (j >= s.size() || s[j] != '.') { i = j; break; }
+    if (j >= s.size() || s[j] != '.') {
+      i = j;
+      break;
+    }
     i = j + 1;
   }
   if (part < 2) return std::nullopt;

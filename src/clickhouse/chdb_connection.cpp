@@ -28,6 +28,13 @@ class ChdbStorage {
 
   // Runs `sql` with `settings` in effect for it only; returns the result bytes in `format`.
   Result<std::string> run(std::string_view sql, std::string_view format, const RequestOptions& options) {
+    for (const auto& setting : options.settings) {
+      const std::string& name = setting.first;
+      if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+                              std::string::npos) {
+        return make_error(ErrorCode::kInvalidArgument, "'{}' is not a ClickHouse setting name", name);
+      }
+    }
     std::lock_guard lock(mutex_);
     for (const auto& [name, value] : options.settings) {
       TRY(run_locked(fmt::format("SET {} = {}", name, quote_setting(value)), "TSV"));
@@ -92,8 +99,10 @@ Status ensure_writable_dir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
-    return make_error(ErrorCode::kIo, "chDB storage directory {} cannot be created: {} (choose a writable path in "
-                      "destination.url, chdb:///absolute/path or chdb://path/relative/to/the/config)", dir, ec.message());
+    return make_error(ErrorCode::kIo,
+                      "chDB storage directory {} cannot be created: {} (choose a writable path in "
+                      "destination.url, chdb:///absolute/path or chdb://path/relative/to/the/config)",
+                      dir, ec.message());
   }
   if (!fs::is_directory(dir, ec)) {
     return make_error(ErrorCode::kIo, "chDB storage path {} exists but is not a directory", dir);
@@ -103,8 +112,10 @@ Status ensure_writable_dir(const std::string& dir) {
     std::ofstream out(probe, std::ios::trunc);
     out << "probe\n";
     if (!out) {
-      return make_error(ErrorCode::kIo, "chDB storage directory {} is not writable by this user (fix its "
-                        "permissions or choose another path in destination.url)", dir);
+      return make_error(ErrorCode::kIo,
+                        "chDB storage directory {} is not writable by this user (fix its "
+                        "permissions or choose another path in destination.url)",
+                        dir);
     }
   }
   fs::remove(probe, ec);
@@ -116,8 +127,8 @@ Result<std::shared_ptr<ChdbStorage>> open_storage(const std::string& dir, const 
   if (auto existing = registry().open.lock()) {
     if (existing->dir() == dir) return existing;
     return make_error(ErrorCode::kUnsupported,
-                      "chDB keeps one storage path per process: {} is open, so {} cannot be opened as well", existing->dir(),
-                      dir);
+                      "chDB keeps one storage path per process: {} is open, so {} cannot be opened as well",
+                      existing->dir(), dir);
   }
   TRY_ASSIGN(const ChdbApi* api, load_chdb(env));
   TRY(ensure_writable_dir(dir));
@@ -126,8 +137,10 @@ Result<std::shared_ptr<ChdbStorage>> open_storage(const std::string& dir, const 
   std::vector<char*> argv{arg0.data(), path_arg.data()};
   ChdbApi::Connection* conn = api->connect(static_cast<int>(argv.size()), argv.data());
   if (conn == nullptr) {
-    return make_error(ErrorCode::kIo, "chDB could not open its storage at {} (is another process using it, or is "
-                      "it from a newer chDB?)", dir);
+    return make_error(ErrorCode::kIo,
+                      "chDB could not open its storage at {} (is another process using it, or is "
+                      "it from a newer chDB?)",
+                      dir);
   }
   auto storage = std::make_shared<ChdbStorage>(api, conn, dir);
   registry().open = storage;
@@ -162,14 +175,16 @@ Status ChdbConnection::execute(std::string_view sql, const RequestOptions& optio
   return {};
 }
 
-Result<std::string> ChdbConnection::query(std::string_view sql, std::string_view format, const RequestOptions& options) {
+Result<std::string> ChdbConnection::query(std::string_view sql, std::string_view format,
+                                          const RequestOptions& options) {
   return storage_->run(sql, format, options);
 }
 
 Status ChdbConnection::insert(std::string_view target, std::string_view format, std::string_view data,
                               const RequestOptions& options) {
   TRY_ASSIGN(auto feeder, PipeFeeder::start(data));
-  const std::string statement = fmt::format("INSERT INTO {} FROM INFILE '{}' FORMAT {}", target, feeder->path(), format);
+  const std::string statement =
+      fmt::format("INSERT INTO {} FROM INFILE '{}' FORMAT {}", target, feeder->path(), format);
   auto inserted = storage_->run(statement, "TSV", options);
   Status fed = feeder->finish();
   if (!inserted.ok()) return std::move(inserted).error();

@@ -28,8 +28,7 @@ class ChdbConnection final : public ClickHouseConnection {
 
   Status ping() override;
   Status execute(std::string_view sql, const RequestOptions& options = {}) override;
-  Result<std::string> query(std::string_view sql, std::string_view format,
-                            const RequestOptions& options = {}) override;
+  Result<std::string> query(std::string_view sql, std::string_view format, const RequestOptions& options = {}) override;
   // The rows reach chDB through a pipe (INSERT ... FROM INFILE, see pipe_feeder.h), written from `data`
   // itself: no copy of the batch, and binary-safe.
   Status insert(std::string_view target, std::string_view format, std::string_view data,

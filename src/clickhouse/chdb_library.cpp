@@ -75,6 +75,12 @@ Result<ChdbApi> try_load(const EnvLookup& env) {
       tried.push_back(fmt::format("{} (no such file)", path));
       continue;
     }
+    if (!chdb_loadable_in_this_build()) {
+      return make_error(ErrorCode::kUnsupported,
+                        "{} cannot be loaded into this build: it was compiled with AddressSanitizer, under which "
+                        "libchdb.so crashes while loading; use a build without MYSQL2CH_SANITIZE",
+                        path);
+    }
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
       const char* why = dlerror();
@@ -82,17 +88,24 @@ Result<ChdbApi> try_load(const EnvLookup& env) {
     }
     return load_from(handle, path);
   }
-  if (!explicit_only) {
+  if (!explicit_only && chdb_loadable_in_this_build()) {
     if (void* handle = dlopen(kLibraryName, RTLD_NOW | RTLD_LOCAL); handle != nullptr) {
       return load_from(handle, kLibraryName);
     }
     tried.push_back(fmt::format("{} on the system library path (not found)", kLibraryName));
   }
-  return make_error(ErrorCode::kNotFound, "libchdb.so not found; looked at: {}. {}", fmt::join(tried, "; "),
-                    kHowToGet);
+  return make_error(ErrorCode::kNotFound, "libchdb.so not found; looked at: {}. {}", fmt::join(tried, "; "), kHowToGet);
 }
 
 }  // namespace
+
+bool chdb_loadable_in_this_build() {
+#ifdef __SANITIZE_ADDRESS__
+  return false;
+#else
+  return true;
+#endif
+}
 
 Result<const ChdbApi*> load_chdb(const EnvLookup& env) {
   // A failed load is not remembered: a later call (after the file appears, or with another env) tries again.

@@ -35,6 +35,12 @@ struct ChdbApi {
   std::string path;  // the file that was loaded
 };
 
+// False in AddressSanitizer builds, which refuse to load libchdb.so with an error instead of crashing: its
+// static initialisers call __pthread_mutex_lock, which GCC 12's libasan intercepts, but glibc ≥ 2.34 exports
+// that name only as a compat version, so the interceptor's pointer to the real function is null (a jump to
+// address 0 inside dlopen; seen with chDB 26.5 on Debian's glibc).
+bool chdb_loadable_in_this_build();
+
 // Loads libchdb.so (or returns the one already loaded). A missing library is a kNotFound error listing the
 // places looked at and how to get it.
 Result<const ChdbApi*> load_chdb(const EnvLookup& env);

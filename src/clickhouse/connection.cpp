@@ -65,7 +65,8 @@ Result<DestinationUrl> parse_destination_url(std::string_view url, const std::st
   size_t colon = std::string_view::npos;
   if (starts_with(authority, "[")) {
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return make_error(ErrorCode::kConfig, "destination.url '{}': unclosed '['", url);
+    if (close == std::string_view::npos)
+      return make_error(ErrorCode::kConfig, "destination.url '{}': unclosed '['", url);
     out.host = std::string(authority.substr(0, close + 1));
     if (close + 1 < authority.size()) {
       if (authority[close + 1] != ':') return make_error(ErrorCode::kConfig, "destination.url '{}': bad host", url);

@@ -7,9 +7,11 @@
 // Every call is a single attempt: wrap it in a RetryPolicy where repeating is safe (inserts are, because
 // rows carry versions; see DESIGN.md).
 //
-// What is guaranteed back: failures are Errors with ErrorCode kUnavailable/kTimeout (retryable), kAuth,
-// kTls, kNotFound (unknown table or database), kServer (the server rejected the statement), kProtocol (the
-// peer is not ClickHouse) or kIo/kConfig (chDB library or storage path). Messages never contain passwords.
+// What is guaranteed back: failures are Errors with ErrorCode kUnavailable/kTimeout (retryable), kAuth
+// (credentials or permissions), kTls, kNotFound (unknown table or database; also a missing libchdb.so),
+// kServer (the server rejected the statement; clickhouse_exception_code() gives its code), kProtocol (the
+// peer is not ClickHouse's HTTP interface), kIo (chDB storage directory), kUnsupported (a second chDB
+// storage path) or kConfig (destination.url). Messages never contain passwords.
 #pragma once
 
 #include <memory>
@@ -28,7 +30,7 @@ namespace mysql2ch {
 // Per-request options. Settings are ClickHouse settings for this request only (e.g.
 // {"insert_deduplication_token", "..."}, {"max_execution_time", "30"}).
 struct RequestOptions {
-  std::string query_id;  // empty: the server assigns one
+  std::string query_id;  // empty: the server assigns one; chDB ignores it
   std::vector<std::pair<std::string, std::string>> settings;
 };
 
@@ -51,9 +53,10 @@ class ClickHouseConnection {
                                     const RequestOptions& options = {}) = 0;
 
   // Runs `INSERT INTO <target> FORMAT <format>` with `data` as the rows, already encoded in `format`.
-  // target is a quoted table name with an optional column list: "`db`.`t` (`a`, `b`)". Over HTTP the bytes
-  // are sent from `data` itself (no copy; gzip-compressed on the fly when enabled). Returns when the server
-  // has acknowledged every row.
+  // target is a quoted table name with an optional column list: "`db`.`t` (`a`, `b`)". Both transports
+  // send the bytes from `data` itself, without copying the batch (HTTP: gzip-compressed on the fly when
+  // enabled). Returns when the server has acknowledged every row; a failure means none or only some rows
+  // may have been stored (ClickHouse inserts in blocks), so a retry must be idempotent.
   virtual Status insert(std::string_view target, std::string_view format, std::string_view data,
                         const RequestOptions& options = {}) = 0;
 
@@ -76,10 +79,10 @@ class ClickHouseConnection {
 struct DestinationUrl {
   enum class Kind { kHttp, kHttps, kChdb };
   Kind kind = Kind::kHttp;
-  std::string host;       // http(s)
-  uint16_t port = 0;      // http(s): as given, else 8123 / 8443
-  std::string path;       // http(s): base path ("" or "/prefix"); chdb: absolute storage directory
-  std::string endpoint;   // normalised, for messages
+  std::string host;      // http(s)
+  uint16_t port = 0;     // http(s): as given, else 8123 / 8443
+  std::string path;      // http(s): base path ("" or "/prefix"); chdb: absolute storage directory
+  std::string endpoint;  // normalised, for messages
 };
 Result<DestinationUrl> parse_destination_url(std::string_view url, const std::string& base_dir);
 

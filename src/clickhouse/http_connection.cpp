@@ -93,7 +93,9 @@ Result<std::unique_ptr<HttpConnection>> HttpConnection::open(HttpOptions options
 
 HttpConnection::HttpConnection(HttpOptions options, CURL* handle) : options_(std::move(options)), curl_(handle) {}
 
-HttpConnection::~HttpConnection() { curl_easy_cleanup(curl_); }
+HttpConnection::~HttpConnection() {
+  curl_easy_cleanup(curl_);
+}
 
 std::string HttpConnection::url_for(std::string_view path, std::initializer_list<Param> params,
                                     const RequestOptions& options) {
@@ -113,8 +115,8 @@ std::string HttpConnection::url_for(std::string_view path, std::initializer_list
   return url;
 }
 
-Status HttpConnection::configure_tls() {
-  if (options_.url.kind != DestinationUrl::Kind::kHttps) return {};
+void HttpConnection::configure_tls() {
+  if (options_.url.kind != DestinationUrl::Kind::kHttps) return;
   const auto& tls = options_.tls;
   if (!tls.ca.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, tls.ca.c_str());
   if (!tls.cert.empty()) {
@@ -123,7 +125,6 @@ Status HttpConnection::configure_tls() {
   }
   curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
   curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
-  return {};
 }
 
 Result<std::string> HttpConnection::perform(const std::string& url, const Body& body, bool post) {
@@ -142,7 +143,7 @@ Result<std::string> HttpConnection::perform(const std::string& url, const Body& 
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &exception_code_header_);
-  TRY(configure_tls());
+  configure_tls();
 
   HeaderList headers;
   TRY(append_header(headers, "X-ClickHouse-User: " + options_.user));
@@ -160,7 +161,8 @@ Result<std::string> HttpConnection::perform(const std::string& url, const Body& 
       curl_easy_setopt(curl_, CURLOPT_READDATA, &*gzip);
     } else {
       // POSTFIELDS does not copy: libcurl sends straight from the caller's buffer.
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.bytes.data());
+      // (A null pointer would make libcurl read the body from stdin: an empty body is "".)
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.bytes.data() != nullptr ? body.bytes.data() : "");
       curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.bytes.size()));
     }
     // No "Expect: 100-continue" round trip before large bodies.
@@ -203,8 +205,7 @@ Error HttpConnection::transfer_error(int curl_code) const {
                         options_.connect_timeout_s, options_.request_timeout_s);
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-      return make_error(ErrorCode::kUnavailable, "{}: cannot connect: {}", where, detail);
+    case CURLE_COULDNT_CONNECT: return make_error(ErrorCode::kUnavailable, "{}: cannot connect: {}", where, detail);
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
@@ -216,9 +217,11 @@ Error HttpConnection::transfer_error(int curl_code) const {
       }
       return make_error(ErrorCode::kUnavailable, "{}: the server closed the connection: {}", where, detail);
     case CURLE_SSL_CONNECT_ERROR:
-      if (detail.find("wrong version number") != std::string::npos || detail.find("packet length too long") != std::string::npos) {
-        return make_error(ErrorCode::kTls, "{}: TLS handshake failed: {} (this port seems to speak plain HTTP: use http://)",
-                          where, detail);
+      if (detail.find("wrong version number") != std::string::npos ||
+          detail.find("packet length too long") != std::string::npos) {
+        return make_error(ErrorCode::kTls,
+                          "{}: TLS handshake failed: {} (this port seems to speak plain HTTP: use http://)", where,
+                          detail);
       }
       return make_error(ErrorCode::kTls, "{}: TLS handshake failed: {}", where, detail);
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -233,15 +236,15 @@ Error HttpConnection::transfer_error(int curl_code) const {
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_SSL_ENGINE_SETFAILED:
     case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-      return make_error(ErrorCode::kTls, "{}: TLS setup failed: {}", where, detail);
+    case CURLE_SSL_ISSUER_ERROR: return make_error(ErrorCode::kTls, "{}: TLS setup failed: {}", where, detail);
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_HTTP2:
-      return make_error(ErrorCode::kProtocol, "{}: the peer does not speak HTTP as ClickHouse does: {} (is this "
-                        "ClickHouse's HTTP port?)", where, detail);
-    default:
-      return make_error(ErrorCode::kUnavailable, "{}: HTTP request failed: {}", where, detail);
+      return make_error(ErrorCode::kProtocol,
+                        "{}: the peer does not speak HTTP as ClickHouse does: {} (is this "
+                        "ClickHouse's HTTP port?)",
+                        where, detail);
+    default: return make_error(ErrorCode::kUnavailable, "{}: HTTP request failed: {}", where, detail);
   }
 }
 
@@ -256,17 +259,13 @@ Error HttpConnection::response_error(long status, std::string_view body) const {
   const std::string& where = options_.url.endpoint;
   switch (status) {
     case 401:
-    case 403:
-      return make_error(ErrorCode::kAuth, "{}: HTTP {}: {}", where, status, text);
-    case 404:
-      return make_error(ErrorCode::kNotFound, "{}: HTTP 404 (is the URL path right?): {}", where, text);
+    case 403: return make_error(ErrorCode::kAuth, "{}: HTTP {}: {}", where, status, text);
+    case 404: return make_error(ErrorCode::kNotFound, "{}: HTTP 404 (is the URL path right?): {}", where, text);
     case 408:
-    case 504:
-      return make_error(ErrorCode::kTimeout, "{}: HTTP {}: {}", where, status, text);
+    case 504: return make_error(ErrorCode::kTimeout, "{}: HTTP {}: {}", where, status, text);
     case 429:
     case 502:
-    case 503:
-      return make_error(ErrorCode::kUnavailable, "{}: HTTP {}: {}", where, status, text);
+    case 503: return make_error(ErrorCode::kUnavailable, "{}: HTTP {}: {}", where, status, text);
     default:
       return make_error(status >= 500 ? ErrorCode::kServer : ErrorCode::kProtocol, "{}: HTTP {}: {}", where, status,
                         text);
@@ -277,7 +276,8 @@ Status HttpConnection::ping() {
   const std::string url = url_for("/ping", {}, {});
   TRY_ASSIGN(std::string body, perform(url, {}, false));
   if (body.rfind("Ok.", 0) != 0) {
-    return make_error(ErrorCode::kProtocol, "{}: /ping answered '{}' instead of 'Ok.' (is this ClickHouse's HTTP port?)",
+    return make_error(ErrorCode::kProtocol,
+                      "{}: /ping answered '{}' instead of 'Ok.' (is this ClickHouse's HTTP port?)",
                       options_.url.endpoint, excerpt(body));
   }
   return {};
@@ -289,8 +289,11 @@ Status HttpConnection::execute(std::string_view sql, const RequestOptions& optio
   return {};
 }
 
-Result<std::string> HttpConnection::query(std::string_view sql, std::string_view format, const RequestOptions& options) {
-  const std::string url = url_for("/", {{"default_format", format}}, options);
+Result<std::string> HttpConnection::query(std::string_view sql, std::string_view format,
+                                          const RequestOptions& options) {
+  // wait_end_of_query: the server buffers the result and sends the status last, so an exception in the middle
+  // of a result is a failed request rather than a 200 whose body ends in an error text.
+  const std::string url = url_for("/", {{"default_format", format}, {"wait_end_of_query", "1"}}, options);
   return perform(url, Body{sql, false}, true);
 }
 

@@ -22,7 +22,7 @@ struct HttpOptions {
   DestinationUrl url;  // kind kHttp or kHttps
   std::string user = "default";
   Secret password;
-  DestinationTls tls;           // https only: CA file, client certificate and key, verify on/off
+  DestinationTls tls;  // https only: CA file, client certificate and key, verify on/off
   unsigned connect_timeout_s = 10;
   unsigned request_timeout_s = 300;  // whole request, body upload and response included
   bool gzip_request_bodies = false;  // insert bodies sent with Content-Encoding: gzip (compressed on the fly)
@@ -36,8 +36,7 @@ class HttpConnection final : public ClickHouseConnection {
 
   Status ping() override;
   Status execute(std::string_view sql, const RequestOptions& options = {}) override;
-  Result<std::string> query(std::string_view sql, std::string_view format,
-                            const RequestOptions& options = {}) override;
+  Result<std::string> query(std::string_view sql, std::string_view format, const RequestOptions& options = {}) override;
   Status insert(std::string_view target, std::string_view format, std::string_view data,
                 const RequestOptions& options = {}) override;
   const std::string& endpoint() const override { return options_.url.endpoint; }
@@ -61,7 +60,7 @@ class HttpConnection final : public ClickHouseConnection {
   // of a 200, else the error the response or the transfer failure maps to.
   Result<std::string> perform(const std::string& url, const Body& body, bool post);
   std::string url_for(std::string_view path, std::initializer_list<Param> params, const RequestOptions& options);
-  Status configure_tls();
+  void configure_tls();
   Error transfer_error(int curl_code) const;
   Error response_error(long status, std::string_view body) const;
 

@@ -1,7 +1,7 @@
 #include "clickhouse/pipe_feeder.h"
 
 #include <fcntl.h>
-#include <signal.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,9 +23,13 @@ Result<std::unique_ptr<PipeFeeder>> PipeFeeder::start(std::string_view data) {
 PipeFeeder::PipeFeeder(std::string_view data, int read_fd, int write_fd)
     : data_(data), read_fd_(read_fd), write_fd_(write_fd), writer_([this] { write_all(); }) {}
 
-PipeFeeder::~PipeFeeder() { (void)finish(); }
+PipeFeeder::~PipeFeeder() {
+  (void)finish();
+}
 
-std::string PipeFeeder::path() const { return "/proc/self/fd/" + std::to_string(read_fd_); }
+std::string PipeFeeder::path() const {
+  return "/proc/self/fd/" + std::to_string(read_fd_);
+}
 
 void PipeFeeder::write_all() {
   // A consumer that stops reading makes write() fail with EPIPE; the signal that comes with it is blocked in

@@ -48,7 +48,8 @@ std::string strip_trailing_name(std::string_view& s) {
   const std::string_view inner = s.substr(open + 1, s.size() - open - 2);
   if (inner.empty()) return {};
   for (char c : inner) {
-    if (std::isupper(static_cast<unsigned char>(c)) == 0 && std::isdigit(static_cast<unsigned char>(c)) == 0 && c != '_') {
+    if (std::isupper(static_cast<unsigned char>(c)) == 0 && std::isdigit(static_cast<unsigned char>(c)) == 0 &&
+        c != '_') {
       return {};
     }
   }

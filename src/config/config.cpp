@@ -296,6 +296,18 @@ Status parse_destination(Section s, DestinationConfig& c) {
   }
   TRY(s.integer("connect_timeout_s", c.connect_timeout_s, 1, 3600));
   TRY(s.integer("request_timeout_s", c.request_timeout_s, 1, 86400));
+  TRY(s.choice("json", c.json, {{"string", JsonMapping::kString}, {"native", JsonMapping::kNative}}));
+  const std::vector<std::pair<std::string, DatePolicy>> date_policies = {
+      {"null", DatePolicy::kNull}, {"clamp", DatePolicy::kClamp}, {"error", DatePolicy::kError}};
+  for (auto [key, out] : {std::pair{"zero_dates", &c.zero_dates}, std::pair{"out_of_range_dates", &c.out_of_range_dates}}) {
+    // `null` is YAML's null, which elsewhere means "not set": here it names the policy.
+    const YAML::Node v = s.child(key);
+    if (v.IsDefined() && v.IsNull()) {
+      *out = DatePolicy::kNull;
+      continue;
+    }
+    TRY(s.choice(key, *out, date_policies));
+  }
   Section tls = s.sub("tls");
   TRY(tls.check_is_map());
   TRY(tls.path("ca", c.tls.ca));

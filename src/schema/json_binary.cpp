@@ -1,5 +1,6 @@
 #include "schema/json_binary.h"
 
+#include <charconv>
 #include <cstring>
 
 #include "schema/column.h"
@@ -115,7 +116,8 @@ class JsonBinaryWriter {
 
   template <typename T>
   void number(T v) {
-    out_ += fmt::format("{}", v);
+    char buf[24];
+    out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
   }
 
   Status container(size_t start, bool large, bool object, int depth) {

@@ -49,7 +49,8 @@ Status decode_decimal_binary(std::span<const uint8_t> in, int precision, int sca
   const size_t digits_start = n;
   auto put_group = [&](uint32_t v, int digits) -> bool {
     if (v >= kPow10[static_cast<size_t>(digits)]) return false;
-    for (int k = digits - 1; k >= 0; --k) text[n++] = static_cast<char>('0' + v / kPow10[static_cast<size_t>(k)] % 10);
+    for (int k = digits - 1; k >= 0; --k, v /= 10) text[n + static_cast<size_t>(k)] = static_cast<char>('0' + v % 10);
+    n += static_cast<size_t>(digits);
     return true;
   };
   if (lead > 0) {

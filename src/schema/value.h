@@ -114,7 +114,7 @@ struct Value {
 
  private:
   static Value with_kind(ValueKind k) { Value x; x.kind = k; return x; }
-  std::array<char, kMaxDecimalText> decimal_{};
+  std::array<char, kMaxDecimalText> decimal_;  // only the first decimal_size_ bytes are meaningful
   uint8_t decimal_size_ = 0;
 };
 

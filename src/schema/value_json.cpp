@@ -1,6 +1,8 @@
 #include "schema/value_json.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 
@@ -103,6 +105,10 @@ size_t utf8_sequence(std::string_view s, size_t i, size_t max_len) {
 
 bool valid_utf8(std::string_view s, size_t max_len) {
   for (size_t i = 0; i < s.size();) {
+    // ASCII runs, eight bytes at a time.
+    uint64_t chunk;
+    while (i + 8 <= s.size() && (std::memcpy(&chunk, s.data() + i, 8), (chunk & 0x8080808080808080ULL) == 0)) i += 8;
+    if (i == s.size()) break;
     const size_t n = utf8_sequence(s, i, max_len);
     if (n == 0) return false;
     i += n;
@@ -132,12 +138,48 @@ Status append_vector(std::string_view bytes, std::string& out) {
 
 bool is_valid_utf8(std::string_view s) { return valid_utf8(s, 4); }
 
+void append_latin1_as_utf8(std::string_view latin1, std::string& out) {
+  for (char ch : latin1) {
+    const auto c = static_cast<unsigned char>(ch);
+    append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, out);
+  }
+}
+
+size_t latin1_utf8_length(std::string_view latin1) {
+  size_t n = 0;
+  for (char ch : latin1) {
+    const auto c = static_cast<unsigned char>(ch);
+    const uint32_t cp = c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+  }
+  return n;
+}
+
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> t{};
+  for (size_t c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
 void append_json_string(std::string_view s, std::string& out) {
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   size_t run = 0;
   for (size_t k = 0; k < s.size(); ++k) {
+    // Eight bytes at a time while none is a control character, '"' or '\\'.
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    uint64_t w;
+    while (k + 8 <= s.size()) {
+      std::memcpy(&w, s.data() + k, 8);
+      const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+      const uint64_t special = ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+      if ((special & kHigh) != 0) break;
+      k += 8;
+    }
+    if (k >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[k]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kNeedsEscape[c]) continue;
     out.append(s.data() + run, k - run);
     run = k + 1;
     switch (c) {
@@ -159,6 +201,24 @@ void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');
 }
 
+Status append_utf8(std::string_view text, Charset charset, std::string& out) {
+  switch (charset) {
+    case Charset::kUtf8mb4:
+    case Charset::kUtf8mb3:
+    case Charset::kAscii:
+      if (!valid_utf8(text, charset == Charset::kUtf8mb3 ? 3 : charset == Charset::kAscii ? 1 : 4)) {
+        return make_error(ErrorCode::kCorrupt, "text is not valid {}", charset_name(charset));
+      }
+      out += text;
+      return {};
+    case Charset::kLatin1:
+      append_latin1_as_utf8(text, out);
+      return {};
+    default: break;
+  }
+  return make_error(ErrorCode::kUnsupported, "no UTF-8 conversion from {}", charset_name(charset));
+}
+
 Status append_text_json(std::string_view text, Charset charset, std::string& out) {
   switch (charset) {
     case Charset::kUtf8mb4:
@@ -172,10 +232,7 @@ Status append_text_json(std::string_view text, Charset charset, std::string& out
     case Charset::kLatin1: {
       std::string utf8;  // latin1 text is rare enough on the hot path to afford a conversion buffer
       utf8.reserve(text.size() * 2);
-      for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, utf8);
-      }
+      TRY(append_utf8(text, charset, utf8));
       append_json_string(utf8, out);
       return {};
     }

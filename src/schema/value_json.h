@@ -28,8 +28,17 @@ Status append_value_json(const Value& value, const ColumnDef* column, std::strin
 // Appends `utf8` as a JSON string literal (quotes, escapes for ", \ and control characters).
 void append_json_string(std::string_view utf8, std::string& out);
 
+// Appends the UTF-8 form of `text` in `charset` (utf8mb4/utf8mb3/ascii validated, latin1 converted as cp1252).
+// Fails (kCorrupt) on bytes invalid in the charset, (kUnsupported) for kBinary/kUnknown/kUnsupported.
+Status append_utf8(std::string_view text, Charset charset, std::string& out);
+
 // Appends the UTF-8 form of `text` in `charset` as a JSON string. Fails on bytes invalid in the charset.
 Status append_text_json(std::string_view text, Charset charset, std::string& out);
+
+// Appends the UTF-8 form of MySQL latin1 (Windows-1252) text, and the length that form has, so encoders can
+// write a length prefix before the bytes without a temporary copy.
+void append_latin1_as_utf8(std::string_view latin1, std::string& out);
+size_t latin1_utf8_length(std::string_view latin1);
 
 void append_base64(std::string_view bytes, std::string& out);
 

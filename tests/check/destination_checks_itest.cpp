@@ -43,15 +43,20 @@ class ScopedEnv {
 
 class DestinationCheck : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testenv::scratch_dir(std::string("dest_chk_") + ::testing::UnitTest::GetInstance()->current_test_info()->name()); }
+  void SetUp() override {
+    dir_ = testenv::scratch_dir(std::string("dest_chk_") +
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
 
   // Runs check with `destination` (YAML lines under destination:) and `include`; returns the destination.* items.
-  std::map<std::string, Item> check(const std::string& destination, const std::string& include = "[\"dest_chk_shop.*\"]") {
+  std::map<std::string, Item> check(const std::string& destination,
+                                    const std::string& include = "[\"dest_chk_shop.*\"]") {
     const std::string config = dir_ + "/mirror.yaml";
-    testenv::write_file(config, fmt::format(
-        "source:\n  host: 127.0.0.1\n  port: {}\n  user: repl\n  password: replpass\n  server_id: 9001\n"
-        "destination:\n{}\ntables:\n  include: {}\nstate:\n  path: {}/state\n",
-        testenv::mariadb_port(), destination, include, dir_));
+    testenv::write_file(
+        config,
+        fmt::format("source:\n  host: 127.0.0.1\n  port: {}\n  user: repl\n  password: replpass\n  server_id: 9001\n"
+                    "destination:\n{}\ntables:\n  include: {}\nstate:\n  path: {}/state\n",
+                    testenv::mariadb_port(), destination, include, dir_));
     const auto r = testenv::run_mysql2ch("check --json -c " + config);
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << "\n" << r.err;
     std::map<std::string, Item> items;
@@ -85,7 +90,9 @@ class DestinationCheck : public ::testing::Test {
   std::string dir_;
 };
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 TEST_F(DestinationCheck, ClickHouse1816OverHttpPassesWithALegacyProfile) {
   server_query("DROP DATABASE IF EXISTS dest_chk_shop");
@@ -104,8 +111,10 @@ TEST_F(DestinationCheck, ClickHouse1816OverHttpPassesWithALegacyProfile) {
 
 TEST_F(DestinationCheck, ClickHouse1816OverVerifiedHttpsPassesAndLeavesNoProbeTable) {
   server_query("CREATE DATABASE IF NOT EXISTS dest_chk_https");
-  auto items = check("  url: " + https_url() + "\n  user: cdc\n  password: cdcpass\n  database: dest_chk_https\n"
-                     "  tls: {ca: " + ca() + "}");
+  auto items = check("  url: " + https_url() +
+                     "\n  user: cdc\n  password: cdcpass\n  database: dest_chk_https\n"
+                     "  tls: {ca: " +
+                     ca() + "}");
   EXPECT_EQ(items["destination.reachable"].state, "pass");
   EXPECT_EQ(items["destination.tls"].state, "pass");
   EXPECT_TRUE(contains(items["destination.tls"].found, "verified against " + ca())) << items["destination.tls"].found;
@@ -118,7 +127,8 @@ TEST_F(DestinationCheck, ClickHouse1816OverVerifiedHttpsPassesAndLeavesNoProbeTa
 }
 
 TEST_F(DestinationCheck, UnverifiedTlsIsAWarning) {
-  auto items = check("  url: " + https_url() + "\n  user: cdc\n  password: cdcpass\n  database: dest_chk_unverified\n"
+  auto items = check("  url: " + https_url() +
+                     "\n  user: cdc\n  password: cdcpass\n  database: dest_chk_unverified\n"
                      "  tls: {verify: false}");
   EXPECT_EQ(items["destination.reachable"].state, "pass");
   EXPECT_EQ(items["destination.tls"].state, "warn");
@@ -126,8 +136,8 @@ TEST_F(DestinationCheck, UnverifiedTlsIsAWarning) {
 }
 
 TEST_F(DestinationCheck, AWrongCaFailsTlsWithTheFix) {
-  auto items = check("  url: " + https_url() + "\n  user: cdc\n  password: cdcpass\n  tls: {ca: " +
-                     testenv::certs_dir() + "/other-ca.pem}");
+  auto items = check("  url: " + https_url() +
+                     "\n  user: cdc\n  password: cdcpass\n  tls: {ca: " + testenv::certs_dir() + "/other-ca.pem}");
   EXPECT_EQ(items["destination.reachable"].state, "pass");
   EXPECT_EQ(items["destination.tls"].state, "fail");
   EXPECT_TRUE(contains(items["destination.tls"].found, "not trusted")) << items["destination.tls"].found;
@@ -147,7 +157,8 @@ TEST_F(DestinationCheck, AWrongPasswordFailsAuthWithoutShowingIt) {
 }
 
 TEST_F(DestinationCheck, AReadonlyUserFailsPrivilegesAndLeavesNothingBehind) {
-  auto items = check("  url: " + http_url() + "\n  user: reader\n  password: readerpass\n  database: dest_chk_readonly");
+  auto items =
+      check("  url: " + http_url() + "\n  user: reader\n  password: readerpass\n  database: dest_chk_readonly");
   EXPECT_EQ(items["destination.auth"].state, "pass");
   EXPECT_EQ(items["destination.privileges"].state, "fail");
   EXPECT_TRUE(contains(items["destination.privileges"].found, "CREATE DATABASE in `dest_chk_readonly` refused"))
@@ -185,6 +196,7 @@ TEST_F(DestinationCheck, AServiceThatIsNotClickHouseHttpFailsReachable) {
 }
 
 TEST_F(DestinationCheck, ChdbPassesWithAModernProfileAndAProbeDatabaseForWildcards) {
+  M2C_SKIP_WITHOUT_CHDB();
   ScopedEnv lib("MYSQL2CH_LIBCHDB", testenv::libchdb_path());
   auto items = check("  url: chdb://chdata", "[\"shop.*\", \"*.orders\"]");
   EXPECT_EQ(items["destination.reachable"].state, "pass");
@@ -198,11 +210,13 @@ TEST_F(DestinationCheck, ChdbPassesWithAModernProfileAndAProbeDatabaseForWildcar
 }
 
 TEST_F(DestinationCheck, AChdbPathThatCannotBeWrittenFailsWithTheFix) {
+  M2C_SKIP_WITHOUT_CHDB();
   ScopedEnv lib("MYSQL2CH_LIBCHDB", testenv::libchdb_path());
   testenv::write_file(dir_ + "/a-file", "not a directory\n");
   auto items = check("  url: chdb://" + dir_ + "/a-file/storage");
   EXPECT_EQ(items["destination.reachable"].state, "fail");
-  EXPECT_TRUE(contains(items["destination.reachable"].found, "cannot be created")) << items["destination.reachable"].found;
+  EXPECT_TRUE(contains(items["destination.reachable"].found, "cannot be created"))
+      << items["destination.reachable"].found;
   EXPECT_TRUE(contains(items["destination.reachable"].fix, "writable"));
 }
 

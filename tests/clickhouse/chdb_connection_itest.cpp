@@ -1,8 +1,7 @@
 // What only the chDB transport does: the library lookup, the storage directory, one storage per process.
-#include "clickhouse/chdb_connection.h"
-
 #include <gtest/gtest.h>
 
+#include "clickhouse/chdb_connection.h"
 #include "clickhouse/chdb_library.h"
 #include "support/clickhouse_transports.h"
 #include "support/testenv.h"
@@ -27,6 +26,7 @@ TEST(ChdbConnection, AMissingLibraryIsAClearErrorSayingHowToGetIt) {
 }
 
 TEST(ChdbConnection, AStoragePathThatCannotBeWrittenIsAClearError) {
+  M2C_SKIP_WITHOUT_CHDB();
   const std::string dir = testenv::scratch_dir("clickhouse-chdb-blocked");
   testenv::write_file(dir + "/a-file", "not a directory\n");
   auto c = ChdbConnection::open(dir + "/a-file/storage", test::chdb_env());
@@ -36,6 +36,7 @@ TEST(ChdbConnection, AStoragePathThatCannotBeWrittenIsAClearError) {
 }
 
 TEST(ChdbConnection, ConnectionsToOnePathShareItsStorage) {
+  M2C_SKIP_WITHOUT_CHDB();
   auto a = test::open_transport(test::Transport::kChdb);
   auto b = test::open_transport(test::Transport::kChdb);
   ASSERT_TRUE(a && b);
@@ -56,9 +57,18 @@ TEST(ChdbConnection, ConnectionsToOnePathShareItsStorage) {
 }
 
 TEST(ChdbConnection, TheLoadedLibraryIsTheOneFound) {
+  M2C_SKIP_WITHOUT_CHDB();
   auto api = load_chdb(test::chdb_env());
   ASSERT_TRUE(api.ok()) << api.error().message();
   EXPECT_EQ((*api)->path, testenv::libchdb_path());
+}
+
+TEST(ChdbConnection, ASanitizerBuildRefusesToLoadTheLibraryWithAClearError) {
+  if (chdb_loadable_in_this_build()) GTEST_SKIP() << "only sanitizer builds refuse libchdb.so";
+  auto c = ChdbConnection::open(test::chdb_storage_dir(), test::chdb_env());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code(), ErrorCode::kUnsupported);
+  EXPECT_NE(c.error().message().find("AddressSanitizer"), std::string::npos) << c.error().message();
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 // What only the HTTP transport does, against ClickHouse 18.16: keep-alive, authentication, TLS verification,
 // query_id, and the failures of a wrong port, password or CA.
-#include "clickhouse/http_connection.h"
-
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "clickhouse/http_connection.h"
 #include "clickhouse/server_error.h"
 #include "support/clickhouse_transports.h"
 #include "support/testenv.h"
@@ -76,7 +79,9 @@ TEST(HttpConnection, VerifiesTheServerCertificateAgainstTheConfiguredCa) {
   EXPECT_TRUE(open(std::move(unverified))->ping().ok());
 }
 
-TEST(HttpConnection, PresentsAClientCertificateWhenConfigured) {
+// The test server does not ask for client certificates, so this shows the configured pair is loaded and
+// offered without breaking the handshake, and that a missing one is a TLS error.
+TEST(HttpConnection, LoadsTheConfiguredClientCertificate) {
   HttpOptions o = test::http_options(true);
   o.tls.cert = testenv::certs_dir() + "/client-cert.pem";
   o.tls.key = testenv::certs_dir() + "/client-key.pem";
@@ -124,6 +129,59 @@ TEST(HttpConnection, AClosedPortIsUnavailableAndANonHttpPortIsAProtocolError) {
   auto b = open(std::move(mariadb))->ping();
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.error().code(), ErrorCode::kProtocol);
+}
+
+TEST(HttpConnection, VerifiesTheHostNameTheCertificateWasIssuedFor) {
+  // The test certificate names localhost and 127.0.0.1; the name goes out as SNI and is checked.
+  HttpOptions by_name = test::http_options(true);
+  by_name.url = *parse_destination_url("https://localhost:" + std::to_string(testenv::ch_https_port()), "/");
+  auto st = open(std::move(by_name))->ping();
+  EXPECT_TRUE(st.ok()) << st.error().message();
+}
+
+// A peer that accepts TCP connections (the kernel completes the handshake into the backlog) and never says a
+// word: what an overloaded proxy or a wrong port behind a firewall looks like.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&addr), len), 0);
+    EXPECT_EQ(listen(fd_, 8), 0);
+    EXPECT_EQ(getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentListener() { close(fd_); }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST(HttpConnection, APeerThatNeverAnswersEndsInATimeoutNotAHang) {
+  SilentListener silent;
+  HttpOptions http = test::http_options(false);
+  http.url = *parse_destination_url("http://127.0.0.1:" + std::to_string(silent.port()), "/");
+  http.request_timeout_s = 1;
+  auto a = open(std::move(http))->ping();
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code(), ErrorCode::kTimeout);
+  EXPECT_TRUE(a.error().retryable());
+
+  HttpOptions https = test::http_options(true);
+  https.url = *parse_destination_url("https://127.0.0.1:" + std::to_string(silent.port()), "/");
+  https.connect_timeout_s = 1;
+  auto b = open(std::move(https))->ping();
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code(), ErrorCode::kTls);
+  EXPECT_NE(b.error().message().find("did not finish within connect_timeout_s"), std::string::npos)
+      << b.error().message();
 }
 
 TEST(HttpConnection, GzipBodiesAreDecompressedByTheServer) {

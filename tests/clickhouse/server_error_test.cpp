@@ -46,7 +46,8 @@ TEST(ServerError, ParsesTheModernLayoutWithNameAndVersion) {
 }
 
 TEST(ServerError, KeepsOnlyTheFirstLineOfAMultiLineReport) {
-  auto e = parse_server_exception("Code: 241. DB::Exception: Memory limit exceeded. (MEMORY_LIMIT_EXCEEDED)\n0. frame\n1. frame\n");
+  auto e = parse_server_exception(
+      "Code: 241. DB::Exception: Memory limit exceeded. (MEMORY_LIMIT_EXCEEDED)\n0. frame\n1. frame\n");
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->name, "MEMORY_LIMIT_EXCEEDED");
   EXPECT_EQ(e->message, "Memory limit exceeded.");
@@ -75,7 +76,8 @@ TEST(ServerError, ErrorsAreRetryableOnlyForTransientCodes) {
   EXPECT_FALSE(server_exception_error(*parse_server_exception(kModernWithVersion)).retryable());
   EXPECT_FALSE(server_exception_error(*parse_server_exception(kLegacyWrongPassword)).retryable());
   EXPECT_TRUE(server_exception_error(ServerException{252, "TOO_MANY_PARTS", "Too many parts"}).retryable());
-  EXPECT_TRUE(server_exception_error(ServerException{209, "", "Timeout exceeded while reading from socket"}).retryable());
+  EXPECT_TRUE(
+      server_exception_error(ServerException{209, "", "Timeout exceeded while reading from socket"}).retryable());
 }
 
 TEST(ServerError, TheExceptionCodeSurvivesContextPrefixes) {

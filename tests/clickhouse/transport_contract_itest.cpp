@@ -15,6 +15,7 @@ using test::Transport;
 class TransportContract : public ::testing::TestWithParam<Transport> {
  protected:
   void SetUp() override {
+    if (GetParam() == Transport::kChdb) M2C_SKIP_WITHOUT_CHDB();
     conn_ = test::open_transport(GetParam());
     ASSERT_NE(conn_, nullptr);
     db_ = std::string("ch_itest_") + test::transport_name(GetParam());
@@ -54,21 +55,38 @@ TEST_P(TransportContract, QueriesReturnTheBodyInTheAskedFormat) {
   EXPECT_EQ(query("SELECT 1 AS x, 'a' AS y"), "1\ta\n");
   EXPECT_EQ(query("SELECT 1 AS x, 'a' AS y", "JSONEachRow"), "{\"x\":1,\"y\":\"a\"}\n");
   // RowBinary: UInt32 258 little endian, then String "ab".
-  EXPECT_EQ(query("SELECT toUInt32(258), 'ab'", "RowBinary"), std::string("\x02\x01\x00\x00\x02" "ab", 7));
+  EXPECT_EQ(query("SELECT toUInt32(258), 'ab'", "RowBinary"), std::string("\x02\x01\x00\x00\x02"
+                                                                          "ab",
+                                                                          7));
 }
 
 TEST_P(TransportContract, RowBinaryInsertRoundTripsSimpleTypes) {
-  ASSERT_TRUE(conn_->execute("CREATE TABLE " + db_ +
-                             ".t (id UInt64, u8 UInt8, i32 Int32, f64 Float64, s String, n Nullable(Int32)) "
-                             "ENGINE = MergeTree ORDER BY id")
+  ASSERT_TRUE(conn_
+                  ->execute("CREATE TABLE " + db_ +
+                            ".t (id UInt64, u8 UInt8, i32 Int32, f64 Float64, s String, n Nullable(Int32)) "
+                            "ENGINE = MergeTree ORDER BY id")
                   .ok());
   RowBinary rows;
-  rows.fixed<uint64_t>(1).fixed<uint8_t>(255).fixed<int32_t>(-2147483647 - 1).fixed<double>(1.5)
-      .string(std::string("a\0b\tc", 5)).not_null().fixed<int32_t>(42);
-  rows.fixed<uint64_t>(2).fixed<uint8_t>(0).fixed<int32_t>(2147483647).fixed<double>(-0.25)
-      .string("zażółć 漢字").null();
-  rows.fixed<uint64_t>(18446744073709551615ull).fixed<uint8_t>(7).fixed<int32_t>(0).fixed<double>(1e300)
-      .string("").not_null().fixed<int32_t>(-1);
+  rows.fixed<uint64_t>(1)
+      .fixed<uint8_t>(255)
+      .fixed<int32_t>(-2147483647 - 1)
+      .fixed<double>(1.5)
+      .string(std::string("a\0b\tc", 5))
+      .not_null()
+      .fixed<int32_t>(42);
+  rows.fixed<uint64_t>(2)
+      .fixed<uint8_t>(0)
+      .fixed<int32_t>(2147483647)
+      .fixed<double>(-0.25)
+      .string("zażółć 漢字")
+      .null();
+  rows.fixed<uint64_t>(18446744073709551615ull)
+      .fixed<uint8_t>(7)
+      .fixed<int32_t>(0)
+      .fixed<double>(1e300)
+      .string("")
+      .not_null()
+      .fixed<int32_t>(-1);
   auto st = conn_->insert(db_ + ".t (id, u8, i32, f64, s, n)", "RowBinary", rows.bytes());
   ASSERT_TRUE(st.ok()) << st.error().message();
   EXPECT_EQ(query("SELECT id, u8, i32, f64, hex(s), n FROM " + db_ + ".t ORDER BY id"),
@@ -89,7 +107,8 @@ TEST_P(TransportContract, ALargerInsertArrivesWhole) {
               uint64_t total = 0;
               for (uint64_t i = 0; i < kRows; ++i) total += 4 + std::to_string(i * 31).size();
               return total;
-            }()) + "\n");
+            }()) +
+                "\n");
 }
 
 TEST_P(TransportContract, SettingsApplyToTheirRequestOnly) {
@@ -138,7 +157,8 @@ TEST_P(TransportContract, ARowBinaryBodyThatDoesNotMatchTheTableIsRejected) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTransports, TransportContract,
-                         ::testing::Values(Transport::kHttp, Transport::kHttps, Transport::kHttpsGzip, Transport::kChdb),
+                         ::testing::Values(Transport::kHttp, Transport::kHttps, Transport::kHttpsGzip,
+                                           Transport::kChdb),
                          [](const auto& p) { return std::string(test::transport_name(p.param)); });
 
 }  // namespace

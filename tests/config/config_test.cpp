@@ -205,3 +205,26 @@ TEST(Config, ConcurrencyBoundedByMaxConnections) {
 
 }  // namespace
 }  // namespace mysql2ch
+
+namespace mysql2ch {
+namespace {
+
+TEST(Config, DestinationTypeMappingKeys) {
+  auto c = parse(kMinimal);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->destination.json, JsonMapping::kString);
+  EXPECT_EQ(c->destination.zero_dates, DatePolicy::kNull);
+  EXPECT_EQ(c->destination.out_of_range_dates, DatePolicy::kError);
+  c = parse(std::string(kMinimal) + "  json: native\n  zero_dates: clamp\n  out_of_range_dates: null\n");
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_EQ(c->destination.json, JsonMapping::kNative);
+  EXPECT_EQ(c->destination.zero_dates, DatePolicy::kClamp);
+  EXPECT_EQ(c->destination.out_of_range_dates, DatePolicy::kNull);
+  c = parse(std::string(kMinimal) + "  zero_dates: epoch\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message().find("'epoch' is not one of: null, clamp, error"), std::string::npos)
+      << c.error().message();
+}
+
+}  // namespace
+}  // namespace mysql2ch

@@ -8,8 +8,15 @@
 #include <string>
 #include <string_view>
 
+#include "clickhouse/chdb_library.h"
 #include "clickhouse/connection.h"
 #include "clickhouse/http_connection.h"
+
+// chDB cannot be loaded into AddressSanitizer builds (see chdb_library.h): tests that need it skip there.
+#define M2C_SKIP_WITHOUT_CHDB()                                                                          \
+  do {                                                                                                   \
+    if (!::mysql2ch::chdb_loadable_in_this_build()) GTEST_SKIP() << "libchdb.so cannot load under ASan"; \
+  } while (0)
 
 namespace mysql2ch::test {
 
@@ -38,8 +45,14 @@ class RowBinary {
     return *this;
   }
   RowBinary& string(std::string_view s);
-  RowBinary& null() { bytes_.push_back(1); return *this; }
-  RowBinary& not_null() { bytes_.push_back(0); return *this; }
+  RowBinary& null() {
+    bytes_.push_back(1);
+    return *this;
+  }
+  RowBinary& not_null() {
+    bytes_.push_back(0);
+    return *this;
+  }
   const std::string& bytes() const { return bytes_; }
 
  private:
