@@ -15,7 +15,8 @@ const detail::CharsetRow* charset_row(Flavor flavor, std::string_view canonical)
   for (size_t k = 0; k < detail::kCharsetRowCount; ++k) {
     const auto& row = detail::kCharsetRows[k];
     if (row.name != canonical) continue;
-    const std::string_view dflt = flavor == Flavor::kMySQL ? row.mysql_default_collation : row.mariadb_default_collation;
+    const std::string_view dflt =
+        flavor == Flavor::kMySQL ? row.mysql_default_collation : row.mariadb_default_collation;
     return dflt.empty() ? nullptr : &row;
   }
   return nullptr;
@@ -57,7 +58,8 @@ std::optional<CollationInfo> default_collation(Flavor flavor, std::string_view c
   const std::string canonical = resolve_alias(to_lower(charset));
   const auto* row = charset_row(flavor, canonical);
   if (row == nullptr) return std::nullopt;
-  return find_collation(flavor, flavor == Flavor::kMySQL ? row->mysql_default_collation : row->mariadb_default_collation);
+  return find_collation(flavor,
+                        flavor == Flavor::kMySQL ? row->mysql_default_collation : row->mariadb_default_collation);
 }
 
 std::optional<CollationInfo> binary_collation(Flavor flavor, std::string_view charset) {

@@ -46,15 +46,12 @@ bool has_collation(const ColumnDef& c) {
     case ColumnType::kVarchar:
     case ColumnType::kVarString:
     case ColumnType::kEnum:
-    case ColumnType::kSet:
-      return true;
+    case ColumnType::kSet: return true;
     case ColumnType::kBlob:
     case ColumnType::kTinyBlob:
     case ColumnType::kMediumBlob:
-    case ColumnType::kLongBlob:
-      return c.charset != Charset::kUnknown;
-    default:
-      return false;
+    case ColumnType::kLongBlob: return c.charset != Charset::kUnknown;
+    default: return false;
   }
 }
 
@@ -165,8 +162,8 @@ Result<ResolvedColumn> resolve_column(Flavor flavor, const ColumnSpec& spec, con
     if (!varying && spec.length.value_or(1) > 255) return column_error(spec, "CHAR/BINARY length above 255");
     if (bytes > 65535) return column_error(spec, fmt::format("{} bytes exceed a row's 65535", bytes));
     d.max_length = static_cast<uint32_t>(bytes);
-  } else if (t == "tinytext" || t == "text" || t == "mediumtext" || t == "longtext" || t == "tinyblob" ||
-             t == "blob" || t == "mediumblob" || t == "longblob") {
+  } else if (t == "tinytext" || t == "text" || t == "mediumtext" || t == "longtext" || t == "tinyblob" || t == "blob" ||
+             t == "mediumblob" || t == "longblob") {
     const bool blob = t.find("blob") != std::string::npos;
     TRY_ASSIGN(CollationInfo coll, character(blob));
     set_charset(coll);

@@ -9,7 +9,9 @@ bool is_ident_char(char c) {
   const auto u = static_cast<unsigned char>(c);
   return std::isalnum(u) != 0 || c == '_' || c == '$' || u >= 0x80;
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool all_digits(std::string_view s) {
   for (char c : s) {
     if (!is_digit(c)) return false;
@@ -155,7 +157,8 @@ class Lexer {
     if (word.size() > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'b')) {
       bool literal = true;
       for (char ch : word.substr(2)) {
-        literal = literal && (word[1] == 'x' ? std::isxdigit(static_cast<unsigned char>(ch)) != 0 : (ch == '0' || ch == '1'));
+        literal =
+            literal && (word[1] == 'x' ? std::isxdigit(static_cast<unsigned char>(ch)) != 0 : (ch == '0' || ch == '1'));
       }
       if (literal) {
         push(TokenKind::kHexOrBit, std::string(word), start);
@@ -164,9 +167,10 @@ class Lexer {
     }
     const size_t e = word.find_first_of("eE");
     const bool mantissa_digits = all_digits(word.substr(0, e)) || word.empty();
-    const bool exponent_here = e != std::string_view::npos && mantissa_digits &&
-                               (all_digits(word.substr(e + 1)) ||
-                                (e + 1 == word.size() && (at(pos_) == '+' || at(pos_) == '-') && is_digit(at(pos_ + 1))));
+    const bool exponent_here =
+        e != std::string_view::npos && mantissa_digits &&
+        (all_digits(word.substr(e + 1)) ||
+         (e + 1 == word.size() && (at(pos_) == '+' || at(pos_) == '-') && is_digit(at(pos_ + 1))));
     if (!word.empty() && !all_digits(word) && !exponent_here) {
       // Identifiers may begin with digits (1col); only purely numeric words are numbers.
       push(TokenKind::kWord, std::string(word), start);
@@ -236,7 +240,11 @@ class Lexer {
           case 'r': text.push_back('\r'); break;
           case 't': text.push_back('\t'); break;
           case 'Z': text.push_back('\x1A'); break;
-          case '%': case '_': text.push_back('\\'); text.push_back(e); break;  // kept for LIKE, as the server does
+          case '%':
+          case '_':
+            text.push_back('\\');
+            text.push_back(e);
+            break;  // kept for LIKE, as the server does
           default: text.push_back(e); break;
         }
         continue;

@@ -24,33 +24,111 @@ bool one_of(std::string_view word, std::initializer_list<std::string_view> list)
 }
 
 // Table options that take a value (NAME [=] value); anything else where an option may stand is an error.
-constexpr std::array<std::string_view, 40> kTableOptions = {
-    "ENGINE", "TYPE", "AUTO_INCREMENT", "AVG_ROW_LENGTH", "CHECKSUM", "TABLE_CHECKSUM", "COMMENT", "COMPRESSION",
-    "CONNECTION", "DELAY_KEY_WRITE", "ENCRYPTION", "ENCRYPTED", "ENCRYPTION_KEY_ID", "IETF_QUOTES", "INSERT_METHOD",
-    "KEY_BLOCK_SIZE", "MAX_ROWS", "MIN_ROWS", "PACK_KEYS", "PASSWORD", "ROW_FORMAT", "STATS_AUTO_RECALC",
-    "STATS_PERSISTENT", "STATS_SAMPLE_PAGES", "TABLESPACE", "STORAGE", "UNION", "PAGE_CHECKSUM", "PAGE_COMPRESSED",
-    "PAGE_COMPRESSION_LEVEL", "TRANSACTIONAL", "SEQUENCE", "SECONDARY_ENGINE", "SECONDARY_ENGINE_ATTRIBUTE",
-    "ENGINE_ATTRIBUTE", "AUTOEXTEND_SIZE", "STATS_PERSISTENT", "ROW_FORMAT", "DATA", "INDEX"};
+constexpr std::array<std::string_view, 40> kTableOptions = {"ENGINE",
+                                                            "TYPE",
+                                                            "AUTO_INCREMENT",
+                                                            "AVG_ROW_LENGTH",
+                                                            "CHECKSUM",
+                                                            "TABLE_CHECKSUM",
+                                                            "COMMENT",
+                                                            "COMPRESSION",
+                                                            "CONNECTION",
+                                                            "DELAY_KEY_WRITE",
+                                                            "ENCRYPTION",
+                                                            "ENCRYPTED",
+                                                            "ENCRYPTION_KEY_ID",
+                                                            "IETF_QUOTES",
+                                                            "INSERT_METHOD",
+                                                            "KEY_BLOCK_SIZE",
+                                                            "MAX_ROWS",
+                                                            "MIN_ROWS",
+                                                            "PACK_KEYS",
+                                                            "PASSWORD",
+                                                            "ROW_FORMAT",
+                                                            "STATS_AUTO_RECALC",
+                                                            "STATS_PERSISTENT",
+                                                            "STATS_SAMPLE_PAGES",
+                                                            "TABLESPACE",
+                                                            "STORAGE",
+                                                            "UNION",
+                                                            "PAGE_CHECKSUM",
+                                                            "PAGE_COMPRESSED",
+                                                            "PAGE_COMPRESSION_LEVEL",
+                                                            "TRANSACTIONAL",
+                                                            "SEQUENCE",
+                                                            "SECONDARY_ENGINE",
+                                                            "SECONDARY_ENGINE_ATTRIBUTE",
+                                                            "ENGINE_ATTRIBUTE",
+                                                            "AUTOEXTEND_SIZE",
+                                                            "STATS_PERSISTENT",
+                                                            "ROW_FORMAT",
+                                                            "DATA",
+                                                            "INDEX"};
 
 struct TypeWord {
   std::string_view word;
   std::string_view canonical;
 };
 constexpr TypeWord kTypeWords[] = {
-    {"tinyint", "tinyint"}, {"int1", "tinyint"}, {"bool", "tinyint"}, {"boolean", "tinyint"},
-    {"smallint", "smallint"}, {"int2", "smallint"}, {"mediumint", "mediumint"}, {"int3", "mediumint"},
-    {"middleint", "mediumint"}, {"int", "int"}, {"integer", "int"}, {"int4", "int"}, {"bigint", "bigint"},
-    {"int8", "bigint"}, {"serial", "bigint"}, {"float", "float"}, {"float4", "float"}, {"double", "double"},
-    {"float8", "double"}, {"real", "double"}, {"decimal", "decimal"}, {"dec", "decimal"}, {"numeric", "decimal"},
-    {"fixed", "decimal"}, {"bit", "bit"}, {"date", "date"}, {"datetime", "datetime"}, {"timestamp", "timestamp"},
-    {"time", "time"}, {"year", "year"}, {"char", "char"}, {"character", "char"}, {"nchar", "char"},
-    {"varchar", "varchar"}, {"varcharacter", "varchar"}, {"nvarchar", "varchar"}, {"binary", "binary"},
-    {"varbinary", "varbinary"}, {"tinytext", "tinytext"}, {"text", "text"}, {"mediumtext", "mediumtext"},
-    {"longtext", "longtext"}, {"tinyblob", "tinyblob"}, {"blob", "blob"}, {"mediumblob", "mediumblob"},
-    {"longblob", "longblob"}, {"json", "json"}, {"enum", "enum"}, {"set", "set"}, {"geometry", "geometry"},
-    {"point", "point"}, {"linestring", "linestring"}, {"polygon", "polygon"}, {"multipoint", "multipoint"},
-    {"multilinestring", "multilinestring"}, {"multipolygon", "multipolygon"},
-    {"geometrycollection", "geometrycollection"}, {"geomcollection", "geometrycollection"}, {"vector", "vector"},
+    {"tinyint", "tinyint"},
+    {"int1", "tinyint"},
+    {"bool", "tinyint"},
+    {"boolean", "tinyint"},
+    {"smallint", "smallint"},
+    {"int2", "smallint"},
+    {"mediumint", "mediumint"},
+    {"int3", "mediumint"},
+    {"middleint", "mediumint"},
+    {"int", "int"},
+    {"integer", "int"},
+    {"int4", "int"},
+    {"bigint", "bigint"},
+    {"int8", "bigint"},
+    {"serial", "bigint"},
+    {"float", "float"},
+    {"float4", "float"},
+    {"double", "double"},
+    {"float8", "double"},
+    {"real", "double"},
+    {"decimal", "decimal"},
+    {"dec", "decimal"},
+    {"numeric", "decimal"},
+    {"fixed", "decimal"},
+    {"bit", "bit"},
+    {"date", "date"},
+    {"datetime", "datetime"},
+    {"timestamp", "timestamp"},
+    {"time", "time"},
+    {"year", "year"},
+    {"char", "char"},
+    {"character", "char"},
+    {"nchar", "char"},
+    {"varchar", "varchar"},
+    {"varcharacter", "varchar"},
+    {"nvarchar", "varchar"},
+    {"binary", "binary"},
+    {"varbinary", "varbinary"},
+    {"tinytext", "tinytext"},
+    {"text", "text"},
+    {"mediumtext", "mediumtext"},
+    {"longtext", "longtext"},
+    {"tinyblob", "tinyblob"},
+    {"blob", "blob"},
+    {"mediumblob", "mediumblob"},
+    {"longblob", "longblob"},
+    {"json", "json"},
+    {"enum", "enum"},
+    {"set", "set"},
+    {"geometry", "geometry"},
+    {"point", "point"},
+    {"linestring", "linestring"},
+    {"polygon", "polygon"},
+    {"multipoint", "multipoint"},
+    {"multilinestring", "multilinestring"},
+    {"multipolygon", "multipolygon"},
+    {"geometrycollection", "geometrycollection"},
+    {"geomcollection", "geometrycollection"},
+    {"vector", "vector"},
     {"long", "mediumtext"},
 };
 
@@ -85,7 +163,10 @@ class Parser {
  private:
   // ---- token access -------------------------------------------------------------------------------------------
   const Token& peek(size_t ahead = 0) const { return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)]; }
-  bool at_end() const { return peek().kind == TokenKind::kEnd || (peek().text == ";" && peek(1).kind == TokenKind::kEnd && peek().kind == TokenKind::kSymbol); }
+  bool at_end() const {
+    return peek().kind == TokenKind::kEnd ||
+           (peek().text == ";" && peek(1).kind == TokenKind::kEnd && peek().kind == TokenKind::kSymbol);
+  }
   bool at_kw(std::string_view kw, size_t ahead = 0) const {
     const Token& t = peek(ahead);
     return t.kind == TokenKind::kWord && iequals(t.text, kw);
@@ -259,9 +340,10 @@ class Parser {
     if (one_of(verb, {"INSERT", "UPDATE", "DELETE", "REPLACE", "LOAD", "CALL", "HANDLER", "IMPORT"})) {
       return SchemaChange{StatementDml{verb}};
     }
-    if (one_of(verb, {"BEGIN", "COMMIT", "ROLLBACK", "XA", "SAVEPOINT", "RELEASE", "SET", "GRANT", "REVOKE",
-                      "FLUSH", "ANALYZE", "OPTIMIZE", "REPAIR", "CHECK", "INSTALL", "UNINSTALL", "START", "USE", "DO",
-                      "SELECT", "LOCK", "UNLOCK", "RESET", "PURGE", "CHANGE", "STOP", "KILL", "SHOW", "BACKUP"})) {
+    if (one_of(verb, {"BEGIN",  "COMMIT", "ROLLBACK", "XA",       "SAVEPOINT", "RELEASE", "SET",     "GRANT",
+                      "REVOKE", "FLUSH",  "ANALYZE",  "OPTIMIZE", "REPAIR",    "CHECK",   "INSTALL", "UNINSTALL",
+                      "START",  "USE",    "DO",       "SELECT",   "LOCK",      "UNLOCK",  "RESET",   "PURGE",
+                      "CHANGE", "STOP",   "KILL",     "SHOW",     "BACKUP"})) {
       return SchemaChange{NoSchemaChange{verb}};
     }
     return make_error(ErrorCode::kInvalidArgument, "DDL offset {} near \"{}\": unrecognized statement",
@@ -278,9 +360,10 @@ class Parser {
     if (accept_kw("TABLE")) return create_table(temporary, or_replace);
     if (accept_kw("DATABASE") || accept_kw("SCHEMA")) return create_database(or_replace);
     if (peek().kind == TokenKind::kWord &&
-        one_of(peek().text, {"INDEX", "UNIQUE", "FULLTEXT", "SPATIAL", "VIEW", "ALGORITHM", "DEFINER", "SQL", "TRIGGER",
-                             "PROCEDURE", "FUNCTION", "AGGREGATE", "EVENT", "USER", "ROLE", "SERVER", "TABLESPACE",
-                             "LOGFILE", "RESOURCE", "SEQUENCE", "PACKAGE", "UNDO", "ONLINE", "OFFLINE"})) {
+        one_of(peek().text,
+               {"INDEX",      "UNIQUE",    "FULLTEXT", "SPATIAL",   "VIEW",    "ALGORITHM", "DEFINER", "SQL",
+                "TRIGGER",    "PROCEDURE", "FUNCTION", "AGGREGATE", "EVENT",   "USER",      "ROLE",    "SERVER",
+                "TABLESPACE", "LOGFILE",   "RESOURCE", "SEQUENCE",  "PACKAGE", "UNDO",      "ONLINE",  "OFFLINE"})) {
       return SchemaChange{NoSchemaChange{"CREATE " + upper(peek().text)}};
     }
     return error("TABLE, DATABASE or another object kind after CREATE");
@@ -313,10 +396,23 @@ class Parser {
       TRY_ASSIGN(d.name, identifier("a database name"));
       return SchemaChange{std::move(d)};
     }
+    if (at_kw("INDEX") && names_primary(1)) {  // DROP INDEX `PRIMARY` ON t drops the primary key
+      pos_ += 2;
+      TRY(expect_kw("ON"));
+      AlterTable at;
+      TRY_ASSIGN(at.name, table_name());
+      at.ops.push_back(alter::DropPrimaryKey{});
+      while (!at_end()) {  // ALGORITHM / LOCK options
+        TRY(discard(identifier("ALGORITHM or LOCK")));
+        accept_symbol("=");
+        TRY(discard(identifier("a value")));
+      }
+      return SchemaChange{std::move(at)};
+    }
     if (peek().kind == TokenKind::kWord &&
-        one_of(peek().text, {"INDEX", "VIEW", "TRIGGER", "PROCEDURE", "FUNCTION", "EVENT", "USER", "ROLE", "SERVER",
-                             "TABLESPACE", "LOGFILE", "RESOURCE", "SEQUENCE", "PACKAGE", "SPATIAL", "UNDO", "ONLINE",
-                             "OFFLINE"})) {
+        one_of(peek().text,
+               {"INDEX", "VIEW", "TRIGGER", "PROCEDURE", "FUNCTION", "EVENT", "USER", "ROLE", "SERVER", "TABLESPACE",
+                "LOGFILE", "RESOURCE", "SEQUENCE", "PACKAGE", "SPATIAL", "UNDO", "ONLINE", "OFFLINE"})) {
       return SchemaChange{NoSchemaChange{"DROP " + upper(peek().text)}};
     }
     return error("TABLE, DATABASE or another object kind after DROP");
@@ -360,7 +456,8 @@ class Parser {
     while (!at_end()) {
       if (at_kw("SELECT") || at_kw("AS") || at_kw("IGNORE") || at_kw("REPLACE") || at_kw("WITH") || at_symbol("(") ||
           at_kw("TABLE") || at_kw("VALUES")) {
-        if (at_kw("WITH") && at_kw("SYSTEM", 1)) return unsupported("system-versioned tables carry hidden row_start/row_end columns mysql2ch does not model");
+        if (at_kw("WITH") && at_kw("SYSTEM", 1))
+          return unsupported("system-versioned tables carry hidden row_start/row_end columns mysql2ch does not model");
         return SchemaChange{NeedsRefresh{{name}, "CREATE TABLE … SELECT: the columns come from the query"}};
       }
       if (at_kw("PARTITION")) {
@@ -464,8 +561,8 @@ class Parser {
     if (at_kw("WITH") && at_kw("SYSTEM", 1)) {
       return unsupported("system-versioned tables carry hidden row_start/row_end columns mysql2ch does not model");
     }
-    if (peek().kind != TokenKind::kWord ||
-        std::none_of(kTableOptions.begin(), kTableOptions.end(), [&](std::string_view o) { return iequals(peek().text, o); })) {
+    if (peek().kind != TokenKind::kWord || std::none_of(kTableOptions.begin(), kTableOptions.end(),
+                                                        [&](std::string_view o) { return iequals(peek().text, o); })) {
       return error("a table option");
     }
     const bool directory = at_kw("DATA") || at_kw("INDEX");
@@ -617,7 +714,8 @@ class Parser {
         TRY(skip_group());
         c.generated = Generated::kVirtual;
       } else if (accept_kw("AS")) {
-        if (at_kw("ROW")) return unsupported("system-versioned tables carry row_start/row_end columns mysql2ch does not model");
+        if (at_kw("ROW"))
+          return unsupported("system-versioned tables carry row_start/row_end columns mysql2ch does not model");
         TRY(skip_group());
         c.generated = Generated::kVirtual;
       } else if (accept_kw("VIRTUAL")) {
@@ -784,9 +882,13 @@ class Parser {
         return partition_list();
       }
       if (at_kw("SYSTEM") || at_kw("PERIOD")) return unsupported("system versioning is not modelled");
-      if (peek().kind == TokenKind::kWord &&
-          one_of(peek().text, {"INDEX", "KEY", "FOREIGN", "CHECK", "CONSTRAINT"}) && !at_symbol(",", 1) &&
-          !at_end_after(1)) {
+      if ((at_kw("INDEX") || at_kw("KEY")) && names_primary(1)) {  // DROP INDEX `PRIMARY` drops the primary key
+        pos_ += 2;
+        at.ops.push_back(alter::DropPrimaryKey{});
+        return {};
+      }
+      if (peek().kind == TokenKind::kWord && one_of(peek().text, {"INDEX", "KEY", "FOREIGN", "CHECK", "CONSTRAINT"}) &&
+          !at_symbol(",", 1) && !at_end_after(1)) {
         return skip_clause();
       }
       accept_kw("COLUMN");
@@ -964,11 +1066,17 @@ class Parser {
 
   // Words that start an ALTER TABLE clause (so "DROP PARTITION p1, ADD c INT" ends the partition list at ADD).
   static bool is_alter_verb(std::string_view w) {
-    return one_of(w, {"ADD", "DROP", "MODIFY", "CHANGE", "ALTER", "RENAME", "CONVERT", "DEFAULT", "CHARACTER",
-                      "CHARSET", "COLLATE", "ALGORITHM", "LOCK", "FORCE", "ENABLE", "DISABLE", "ORDER", "WITH",
-                      "WITHOUT", "TRUNCATE", "EXCHANGE", "COALESCE", "REORGANIZE", "ANALYZE", "CHECK", "OPTIMIZE",
-                      "REBUILD", "REPAIR", "DISCARD", "IMPORT", "PARTITION", "REMOVE", "UPGRADE", "ENGINE",
-                      "AUTO_INCREMENT", "COMMENT", "ROW_FORMAT"});
+    return one_of(
+        w, {"ADD",       "DROP",     "MODIFY",         "CHANGE",    "ALTER",     "RENAME",   "CONVERT",    "DEFAULT",
+            "CHARACTER", "CHARSET",  "COLLATE",        "ALGORITHM", "LOCK",      "FORCE",    "ENABLE",     "DISABLE",
+            "ORDER",     "WITH",     "WITHOUT",        "TRUNCATE",  "EXCHANGE",  "COALESCE", "REORGANIZE", "ANALYZE",
+            "CHECK",     "OPTIMIZE", "REBUILD",        "REPAIR",    "DISCARD",   "IMPORT",   "PARTITION",  "REMOVE",
+            "UPGRADE",   "ENGINE",   "AUTO_INCREMENT", "COMMENT",   "ROW_FORMAT"});
+  }
+
+  bool names_primary(size_t ahead) const {
+    const Token& t = peek(ahead);
+    return (t.kind == TokenKind::kWord || t.kind == TokenKind::kQuotedIdent) && iequals(t.text, "PRIMARY");
   }
 
   bool at_end_after(size_t ahead) const { return peek(ahead).kind == TokenKind::kEnd; }
@@ -1042,9 +1150,10 @@ class Parser {
 
   Result<SchemaChange> alter_database() {
     AlterDatabase d;
-    const bool option_first = peek().kind == TokenKind::kWord &&
-                              one_of(peek().text, {"DEFAULT", "CHARACTER", "CHARSET", "COLLATE", "ENCRYPTION", "READ"}) &&
-                              !at_kw("UPGRADE", 1);
+    const bool option_first =
+        peek().kind == TokenKind::kWord &&
+        one_of(peek().text, {"DEFAULT", "CHARACTER", "CHARSET", "COLLATE", "ENCRYPTION", "READ"}) &&
+        !at_kw("UPGRADE", 1);
     if (option_first) {
       if (options_.default_database.empty()) return error("a database name (the statement has no default database)");
       d.name = options_.default_database;

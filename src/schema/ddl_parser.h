@@ -22,12 +22,14 @@ namespace mysql2ch::schema {
 
 struct ParseOptions {
   Flavor flavor = Flavor::kMySQL;
-  uint32_t server_version = 0;       // major*10000 + minor*100 + patch: decides /*!NNNNN … */ comments
-  bool ansi_quotes = false;          // sql_mode ANSI_QUOTES of the QUERY event
-  bool no_backslash_escapes = false; // sql_mode NO_BACKSLASH_ESCAPES
-  std::string default_database;      // the QUERY event's database; unqualified names resolve to it
+  uint32_t server_version = 0;        // major*10000 + minor*100 + patch: decides /*!NNNNN … */ comments
+  bool ansi_quotes = false;           // sql_mode ANSI_QUOTES of the QUERY event
+  bool no_backslash_escapes = false;  // sql_mode NO_BACKSLASH_ESCAPES
+  std::string default_database;       // the QUERY event's database; unqualified names resolve to it
 };
 
+// `sql` is the statement as UTF-8 (names and ENUM/SET values are taken from it byte for byte). Any bytes are
+// accepted: the result is a SchemaChange or an error, never a crash.
 Result<SchemaChange> parse_ddl(std::string_view sql, const ParseOptions& options);
 
 }  // namespace mysql2ch::schema

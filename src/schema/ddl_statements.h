@@ -30,19 +30,19 @@ enum class Generated : uint8_t { kNone, kVirtual, kStored };
 
 struct ColumnSpec {
   std::string name;
-  std::string type;                  // canonical lower-case type word: "int", "varchar", "mediumtext", "enum", ...
-  std::optional<uint32_t> length;    // (M): display width, characters, bytes, bits, precision or fsp by type
-  std::optional<uint32_t> scale;     // (M,D)
+  std::string type;                // canonical lower-case type word: "int", "varchar", "mediumtext", "enum", ...
+  std::optional<uint32_t> length;  // (M): display width, characters, bytes, bits, precision or fsp by type
+  std::optional<uint32_t> scale;   // (M,D)
   bool is_unsigned = false;
   bool zerofill = false;
-  bool binary_collation = false;     // the BINARY attribute of a character type: the charset's _bin collation
-  std::vector<std::string> labels;   // ENUM/SET values, unescaped, trailing spaces removed as the server does
+  bool binary_collation = false;    // the BINARY attribute of a character type: the charset's _bin collation
+  std::vector<std::string> labels;  // ENUM/SET values, unescaped, trailing spaces removed as the server does
   CharsetSpec charset;
-  std::optional<bool> nullable;      // explicit NULL / NOT NULL
+  std::optional<bool> nullable;              // explicit NULL / NOT NULL
   std::optional<std::string> default_value;  // DEFAULT as written (source text)
   bool auto_increment = false;
-  bool primary_key = false;          // inline PRIMARY KEY (or KEY)
-  bool unique_key = false;           // inline UNIQUE [KEY]
+  bool primary_key = false;  // inline PRIMARY KEY (or KEY)
+  bool unique_key = false;   // inline UNIQUE [KEY]
   bool invisible = false;
   Generated generated = Generated::kNone;
   std::optional<std::string> comment;
@@ -105,10 +105,10 @@ struct RowsChangedOutsideBinlog {
 };
 }  // namespace alter
 
-using AlterOp = std::variant<alter::AddColumn, alter::DropColumn, alter::ModifyColumn, alter::RenameColumn,
-                             alter::AlterColumnDefault, alter::AlterColumnVisibility, alter::AddPrimaryKey,
-                             alter::DropPrimaryKey, alter::RenameTable, alter::ConvertCharset,
-                             alter::SetTableCharset, alter::RowsChangedOutsideBinlog>;
+using AlterOp =
+    std::variant<alter::AddColumn, alter::DropColumn, alter::ModifyColumn, alter::RenameColumn,
+                 alter::AlterColumnDefault, alter::AlterColumnVisibility, alter::AddPrimaryKey, alter::DropPrimaryKey,
+                 alter::RenameTable, alter::ConvertCharset, alter::SetTableCharset, alter::RowsChangedOutsideBinlog>;
 
 struct CreateTable {
   TableName name;
@@ -134,7 +134,7 @@ struct NeedsRefresh {
 };
 struct AlterTable {
   TableName name;
-  bool if_exists = false;  // MariaDB
+  bool if_exists = false;    // MariaDB
   std::vector<AlterOp> ops;  // in statement order; index and option clauses that change no column are omitted
 };
 struct RenameTables {
@@ -172,8 +172,8 @@ struct StatementDml {
   std::string verb;
 };
 
-using SchemaChange = std::variant<CreateTable, CreateTableLike, NeedsRefresh, AlterTable, RenameTables, DropTables,
-                                  TruncateTable, CreateDatabase, AlterDatabase, DropDatabase, NoSchemaChange,
-                                  StatementDml>;
+using SchemaChange =
+    std::variant<CreateTable, CreateTableLike, NeedsRefresh, AlterTable, RenameTables, DropTables, TruncateTable,
+                 CreateDatabase, AlterDatabase, DropDatabase, NoSchemaChange, StatementDml>;
 
 }  // namespace mysql2ch::schema

@@ -1,9 +1,9 @@
 #include "schema/table_catalog.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <functional>
-
-#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -12,9 +12,13 @@
 namespace mysql2ch::schema {
 namespace {
 
-bool same_name(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
+bool same_name(std::string_view a, std::string_view b) {
+  return to_lower(a) == to_lower(b);
+}
 
-std::string qualified(const TableName& n) { return fmt::format("`{}`.`{}`", n.database, n.table); }
+std::string qualified(const TableName& n) {
+  return fmt::format("`{}`.`{}`", n.database, n.table);
+}
 
 bool same_definition(const ColumnDef& a, const ColumnDef& b) {
   return a.type == b.type && a.is_unsigned == b.is_unsigned && a.nullable == b.nullable &&
@@ -24,7 +28,41 @@ bool same_definition(const ColumnDef& a, const ColumnDef& b) {
          a.labels == b.labels;
 }
 
+bool valid_utf8(std::string_view s) {
+  size_t k = 0;
+  while (k < s.size()) {
+    const auto c = static_cast<unsigned char>(s[k]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || k + n > s.size()) return false;
+    for (size_t i = 1; i < n; ++i) {
+      if ((static_cast<unsigned char>(s[k + i]) & 0xC0) != 0x80) return false;
+    }
+    k += n;
+  }
+  return true;
+}
+
+// Names and labels are persisted as JSON strings, which must be UTF-8; the caller converts statements from
+// character_set_client to UTF-8 before parsing, so anything else here is a caller error, reported, not stored.
+Status check_utf8(std::string_view what, std::string_view text) {
+  if (valid_utf8(text)) return {};
+  return make_error(ErrorCode::kInvalidArgument,
+                    "{} is not valid UTF-8; convert the statement from its character_set_client to UTF-8 before "
+                    "parsing it",
+                    what);
+}
+
 using TrackedTable = TableCatalog::TrackedTable;
+
+Status check_utf8(const TrackedTable& t) {
+  TRY(check_utf8("database name", t.name.database));
+  TRY(check_utf8("table name", t.name.table));
+  for (const auto& c : t.columns) {
+    TRY(check_utf8("column name", c.def.name));
+    for (const auto& l : c.def.labels) TRY(check_utf8(fmt::format("ENUM/SET value of column {}", c.def.name), l));
+  }
+  return {};
+}
 using TrackedColumn = TableCatalog::TrackedColumn;
 
 std::optional<size_t> column_index(const TrackedTable& t, std::string_view name) {
@@ -42,7 +80,8 @@ Result<size_t> insert_index(const TrackedTable& t, const ColumnPosition& p) {
     case PositionKind::kAfter: {
       auto k = column_index(t, p.after);
       if (!k) {
-        return make_error(ErrorCode::kInvalidArgument, "{}: AFTER names unknown column `{}`", qualified(t.name), p.after);
+        return make_error(ErrorCode::kInvalidArgument, "{}: AFTER names unknown column `{}`", qualified(t.name),
+                          p.after);
       }
       return *k + 1;
     }
@@ -176,11 +215,14 @@ class AlterApplier {
     if (!k) return fail(fmt::format("unknown column `{}`", op.column));
     ColumnDef before = t_.columns[*k].def;
     t_.columns[*k].def.visible = op.visible;
-    if (!same_definition(before, t_.columns[*k].def)) changes_.push_back(ColumnModified{t_.name, before, t_.columns[*k].def});
+    if (!same_definition(before, t_.columns[*k].def))
+      changes_.push_back(ColumnModified{t_.name, before, t_.columns[*k].def});
     return {};
   }
 
-  Status apply_one(const alter::AddPrimaryKey& op, const CharsetFn&) { return set_primary_key(op.columns, true, nullptr); }
+  Status apply_one(const alter::AddPrimaryKey& op, const CharsetFn&) {
+    return set_primary_key(op.columns, true, nullptr);
+  }
 
   Status apply_one(const alter::DropPrimaryKey&, const CharsetFn&) {
     if (t_.primary_key.empty()) return fail("DROP PRIMARY KEY on a table without one");
@@ -306,8 +348,10 @@ Result<TableCatalog> TableCatalog::create(Flavor flavor, std::string_view server
 }
 
 Status TableCatalog::add_database(const std::string& name, std::string_view default_collation) {
+  TRY(check_utf8("database name", name));
   auto coll = find_collation(flavor_, default_collation);
-  if (!coll) return make_error(ErrorCode::kInvalidArgument, "database `{}`: unknown collation '{}'", name, default_collation);
+  if (!coll)
+    return make_error(ErrorCode::kInvalidArgument, "database `{}`: unknown collation '{}'", name, default_collation);
   databases_[name] = *coll;
   return {};
 }
@@ -328,9 +372,11 @@ Status TableCatalog::add_table(const TableSchema& schema, std::string_view defau
   t.default_collation = *coll;
   for (size_t k = 0; k < schema.columns.size(); ++k) t.columns.push_back({schema.columns[k], column_collations[k]});
   for (uint32_t i : schema.primary_key) {
-    if (i >= schema.columns.size()) return make_error(ErrorCode::kInvalidArgument, "primary key column {} out of range", i);
+    if (i >= schema.columns.size())
+      return make_error(ErrorCode::kInvalidArgument, "primary key column {} out of range", i);
     t.primary_key.push_back(schema.columns[i].name);
   }
+  TRY(check_utf8(t));
   t.refresh();
   tables_[t.name] = std::move(t);
   return {};
@@ -416,10 +462,13 @@ class CatalogUpdate {
     }
     for (const auto& k : s.primary_key) {
       auto i = column_index(t, k);
-      if (!i) return make_error(ErrorCode::kInvalidArgument, "{}: PRIMARY KEY names unknown column `{}`", qualified(s.name), k);
+      if (!i)
+        return make_error(ErrorCode::kInvalidArgument, "{}: PRIMARY KEY names unknown column `{}`", qualified(s.name),
+                          k);
       t.primary_key.push_back(t.columns[*i].def.name);
       t.columns[*i].def.nullable = false;
     }
+    TRY(check_utf8(t));
     t.refresh();
     if (c_.tables_.count(s.name) != 0) changes_.push_back(TableDropped{s.name});
     changes_.push_back(TableCreated{s.name, t.schema});
@@ -437,6 +486,7 @@ class CatalogUpdate {
     }
     TableCatalog::TrackedTable t = src->second;
     t.name = s.name;
+    TRY(check_utf8(t));
     t.refresh();
     if (c_.tables_.count(s.name) != 0) changes_.push_back(TableDropped{s.name});
     changes_.push_back(TableCreated{s.name, t.schema});
@@ -469,6 +519,7 @@ class CatalogUpdate {
       return make_error(ErrorCode::kInvalidArgument, "ALTER TABLE {} RENAME: {} already exists", qualified(s.name),
                         qualified(result.name));
     }
+    TRY(check_utf8(result));
     result.refresh();
     c_.tables_.erase(it);
     c_.tables_[result.name] = std::move(result);
@@ -488,6 +539,8 @@ class CatalogUpdate {
         return not_found(from);
       }
       if (exists(to)) return make_error(ErrorCode::kInvalidArgument, "RENAME TABLE: {} already exists", qualified(to));
+      TRY(check_utf8("database name", to.database));
+      TRY(check_utf8("table name", to.table));
       present[from] = false;
       present[to] = true;
     }
@@ -523,6 +576,7 @@ class CatalogUpdate {
       if (s.if_not_exists) return {};
       return make_error(ErrorCode::kInvalidArgument, "CREATE DATABASE `{}`: the database already exists", s.name);
     }
+    TRY(check_utf8("database name", s.name));
     TRY_ASSIGN(CollationInfo coll, resolve_collation(c_.flavor_, s.charset, c_.server_collation_));
     if (s.or_replace) drop_database_tables(s.name);
     c_.databases_[s.name] = coll;
@@ -561,6 +615,8 @@ class CatalogUpdate {
   std::vector<TableChange> changes_;
 };
 
-Result<std::vector<TableChange>> TableCatalog::apply(const SchemaChange& change) { return CatalogUpdate(*this).run(change); }
+Result<std::vector<TableChange>> TableCatalog::apply(const SchemaChange& change) {
+  return CatalogUpdate(*this).run(change);
+}
 
 }  // namespace mysql2ch::schema

@@ -11,12 +11,11 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "common/result.h"
 #include "schema/charset_catalog.h"
@@ -45,12 +44,14 @@ class TableCatalog {
   // The collation name of a column ("" for non-character columns); nullopt when table or column is unknown.
   std::optional<std::string> column_collation(const TableName& name, std::string_view column) const;
 
-  // Applies one statement. Errors: kNotFound for ALTER/RENAME/TRUNCATE of a table it does not know,
+  // Applies one statement. Names and ENUM/SET values must be UTF-8 (convert the QUERY event's text from its
+  // character_set_client first); anything else is refused (kInvalidArgument) so to_json() always serializes.
+  // Errors: kNotFound for ALTER/RENAME/TRUNCATE of a table it does not know,
   // kInvalidArgument for changes the server would have refused (duplicate column, unknown AFTER column, …),
   // kUnsupported for changes it cannot model exactly. NoSchemaChange and StatementDml change nothing.
   Result<std::vector<TableChange>> apply(const SchemaChange& change);
 
-  // The binlog position the catalog is at (opaque to it: a GTID set or file:pos), persisted with it.
+  // The binlog position the catalog is at (opaque to it, UTF-8: a GTID set or file:pos), persisted with it.
   const std::string& position() const { return position_; }
   void set_position(std::string position) { position_ = std::move(position); }
 

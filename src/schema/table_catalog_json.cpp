@@ -66,7 +66,9 @@ TableCatalog::TrackedColumn column_from_json(const nlohmann::json& j) {
   return c;
 }
 
-std::string flavor_name(Flavor f) { return f == Flavor::kMySQL ? "mysql" : "mariadb"; }
+std::string flavor_name(Flavor f) {
+  return f == Flavor::kMySQL ? "mysql" : "mariadb";
+}
 
 }  // namespace
 
@@ -83,12 +85,8 @@ nlohmann::json TableCatalog::to_json() const {
                       {"primary_key", t.primary_key},
                       {"columns", std::move(cols)}});
   }
-  return {{"format", kFormat},
-          {"flavor", flavor_name(flavor_)},
-          {"server_collation", server_collation_.name},
-          {"position", position_},
-          {"databases", std::move(dbs)},
-          {"tables", std::move(tables)}};
+  return {{"format", kFormat},     {"flavor", flavor_name(flavor_)}, {"server_collation", server_collation_.name},
+          {"position", position_}, {"databases", std::move(dbs)},    {"tables", std::move(tables)}};
 }
 
 Result<TableCatalog> TableCatalog::from_json(const nlohmann::json& json) {
@@ -98,9 +96,10 @@ Result<TableCatalog> TableCatalog::from_json(const nlohmann::json& json) {
                         kFormat);
     }
     const std::string flavor = json.at("flavor").get<std::string>();
-    if (flavor != "mysql" && flavor != "mariadb") return make_error(ErrorCode::kCorrupt, "schema history flavor '{}'", flavor);
-    auto catalog = create(flavor == "mysql" ? Flavor::kMySQL : Flavor::kMariaDB,
-                          json.at("server_collation").get<std::string>());
+    if (flavor != "mysql" && flavor != "mariadb")
+      return make_error(ErrorCode::kCorrupt, "schema history flavor '{}'", flavor);
+    auto catalog =
+        create(flavor == "mysql" ? Flavor::kMySQL : Flavor::kMariaDB, json.at("server_collation").get<std::string>());
     if (!catalog.ok()) return std::move(catalog).error().context("schema history");
     TableCatalog c = std::move(catalog).value();
     c.position_ = json.at("position").get<std::string>();
@@ -112,7 +111,9 @@ Result<TableCatalog> TableCatalog::from_json(const nlohmann::json& json) {
       TrackedTable t;
       t.name = TableName{tj.at("database").get<std::string>(), tj.at("table").get<std::string>()};
       auto coll = find_collation(c.flavor_, tj.at("collation").get<std::string>());
-      if (!coll) return make_error(ErrorCode::kCorrupt, "schema history: table {}.{}: unknown collation", t.name.database, t.name.table);
+      if (!coll)
+        return make_error(ErrorCode::kCorrupt, "schema history: table {}.{}: unknown collation", t.name.database,
+                          t.name.table);
       t.default_collation = *coll;
       for (const auto& cj : tj.at("columns")) t.columns.push_back(column_from_json(cj));
       t.primary_key = tj.at("primary_key").get<std::vector<std::string>>();

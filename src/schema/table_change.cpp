@@ -5,7 +5,9 @@
 namespace mysql2ch::schema {
 namespace {
 
-std::string name(const TableName& t) { return t.database + "." + t.table; }
+std::string name(const TableName& t) {
+  return t.database + "." + t.table;
+}
 
 template <typename... F>
 struct Overloaded : F... {
@@ -19,7 +21,9 @@ Overloaded(F...) -> Overloaded<F...>;
 std::string describe(const TableChange& change) {
   return std::visit(
       Overloaded{
-          [](const TableCreated& c) { return fmt::format("TableCreated {} ({} columns)", name(c.table), c.schema.columns.size()); },
+          [](const TableCreated& c) {
+            return fmt::format("TableCreated {} ({} columns)", name(c.table), c.schema.columns.size());
+          },
           [](const TableDropped& c) { return fmt::format("TableDropped {}", name(c.table)); },
           [](const TableRenamed& c) { return fmt::format("TableRenamed {} to {}", name(c.from), name(c.to)); },
           [](const TableTruncated& c) { return fmt::format("TableTruncated {}", name(c.table)); },

@@ -65,8 +65,9 @@ struct PrimaryKeyChanged {
   std::vector<std::string> after;
 };
 
-using TableChange = std::variant<TableCreated, TableDropped, TableRenamed, TableTruncated, TableNeedsRefresh, ColumnAdded,
-                                 ColumnDropped, ColumnRenamed, ColumnModified, ColumnMoved, PrimaryKeyChanged>;
+using TableChange =
+    std::variant<TableCreated, TableDropped, TableRenamed, TableTruncated, TableNeedsRefresh, ColumnAdded,
+                 ColumnDropped, ColumnRenamed, ColumnModified, ColumnMoved, PrimaryKeyChanged>;
 
 // One line for logs and tests, e.g. "ColumnAdded shop.orders.note after id".
 std::string describe(const TableChange& change);

@@ -1,8 +1,9 @@
 // DDL parser: every statement form the schema history applies, tricky lexing, and errors naming the position.
+#include "schema/ddl_parser.h"
+
 #include <gtest/gtest.h>
 
 #include "schema/ddl_lexer.h"
-#include "schema/ddl_parser.h"
 
 namespace mysql2ch::schema {
 namespace {
@@ -118,8 +119,9 @@ TEST(DdlParser, CreateTableLikeAndSelect) {
   EXPECT_EQ(like.source, (TableName{"other", "src"}));
   auto paren = parse_as<CreateTableLike>("CREATE TABLE IF NOT EXISTS x.copy (LIKE src)");
   EXPECT_EQ(paren.source, (TableName{"shop", "src"}));
-  for (auto sql : {"CREATE TABLE t AS SELECT * FROM u", "CREATE TABLE t SELECT 1", "CREATE TABLE t (a INT) SELECT a FROM u",
-                   "CREATE TABLE t (a int) ENGINE=InnoDB IGNORE SELECT 1", "CREATE TABLE t (SELECT 1)"}) {
+  for (auto sql :
+       {"CREATE TABLE t AS SELECT * FROM u", "CREATE TABLE t SELECT 1", "CREATE TABLE t (a INT) SELECT a FROM u",
+        "CREATE TABLE t (a int) ENGINE=InnoDB IGNORE SELECT 1", "CREATE TABLE t (SELECT 1)"}) {
     auto nr = parse_as<NeedsRefresh>(sql);
     ASSERT_EQ(nr.tables.size(), 1u) << sql;
     EXPECT_EQ(nr.tables[0], (TableName{"shop", "t"}));
@@ -163,7 +165,8 @@ TEST(DdlParser, AlterTableKeysDefaultsCharsetsAndOptions) {
       "add (p int, q int), add column if not exists r int, drop column if exists s");
   std::vector<size_t> kinds;
   for (const auto& op : at.ops) kinds.push_back(op.index());
-  // AddPrimaryKey, DropPrimaryKey, default, default, visibility, rename, convert, table charset, add p, add q, add r, drop s
+  // AddPrimaryKey, DropPrimaryKey, default, default, visibility, rename, convert, table charset, add p, add q, add r,
+  // drop s
   EXPECT_EQ(kinds, (std::vector<size_t>{6, 7, 4, 4, 5, 8, 9, 10, 0, 0, 0, 1}));
   EXPECT_EQ(std::get<alter::AddPrimaryKey>(at.ops[0]).columns, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(std::get<alter::AlterColumnDefault>(at.ops[2]).default_value, "5");
@@ -206,6 +209,16 @@ TEST(DdlParser, PartitionClauses) {
   EXPECT_EQ(ct.columns.size(), 1u);
 }
 
+TEST(DdlParser, DroppingTheIndexNamedPrimaryDropsThePrimaryKey) {
+  auto a = parse_as<AlterTable>("ALTER TABLE t DROP INDEX `PRIMARY`, DROP KEY other");
+  ASSERT_EQ(a.ops.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<alter::DropPrimaryKey>(a.ops[0]));
+  auto d = parse_as<AlterTable>("DROP INDEX `PRIMARY` ON x.t ALGORITHM=INPLACE LOCK=NONE");
+  EXPECT_EQ(d.name, (TableName{"x", "t"}));
+  ASSERT_EQ(d.ops.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<alter::DropPrimaryKey>(d.ops[0]));
+}
+
 TEST(DdlParser, RenameDropTruncate) {
   auto r = parse_as<RenameTables>("RENAME TABLE a TO b, db2.c TO db3.`c 2`");
   ASSERT_EQ(r.renames.size(), 2u);
@@ -220,7 +233,8 @@ TEST(DdlParser, RenameDropTruncate) {
 }
 
 TEST(DdlParser, Databases) {
-  auto c = parse_as<CreateDatabase>("CREATE DATABASE IF NOT EXISTS `d` DEFAULT CHARACTER SET latin1 COLLATE latin1_bin");
+  auto c =
+      parse_as<CreateDatabase>("CREATE DATABASE IF NOT EXISTS `d` DEFAULT CHARACTER SET latin1 COLLATE latin1_bin");
   EXPECT_TRUE(c.if_not_exists);
   EXPECT_EQ(c.charset.charset, "latin1");
   EXPECT_EQ(c.charset.collation, "latin1_bin");
@@ -234,12 +248,26 @@ TEST(DdlParser, Databases) {
 }
 
 TEST(DdlParser, StatementsThatChangeNoColumns) {
-  for (auto sql : {"CREATE INDEX ix ON t (a)", "CREATE UNIQUE INDEX ix ON t (a)", "DROP INDEX ix ON t",
-                   "CREATE VIEW v AS SELECT 1", "CREATE OR REPLACE VIEW v AS SELECT 1",
+  for (auto sql : {"CREATE INDEX ix ON t (a)",
+                   "CREATE UNIQUE INDEX ix ON t (a)",
+                   "DROP INDEX ix ON t",
+                   "CREATE VIEW v AS SELECT 1",
+                   "CREATE OR REPLACE VIEW v AS SELECT 1",
                    "CREATE DEFINER=`root`@`%` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1",
-                   "GRANT SELECT ON *.* TO 'u'@'%'", "BEGIN", "COMMIT", "FLUSH PRIVILEGES", "DROP VIEW v",
-                   "ALTER USER u IDENTIFIED BY 'x'", "CREATE USER u", "DROP PROCEDURE p", "ANALYZE TABLE t",
-                   "SAVEPOINT a", "XA START 'x'", "RENAME USER a TO b", "-- only a comment", ""}) {
+                   "GRANT SELECT ON *.* TO 'u'@'%'",
+                   "BEGIN",
+                   "COMMIT",
+                   "FLUSH PRIVILEGES",
+                   "DROP VIEW v",
+                   "ALTER USER u IDENTIFIED BY 'x'",
+                   "CREATE USER u",
+                   "DROP PROCEDURE p",
+                   "ANALYZE TABLE t",
+                   "SAVEPOINT a",
+                   "XA START 'x'",
+                   "RENAME USER a TO b",
+                   "-- only a comment",
+                   ""}) {
     parse_as<NoSchemaChange>(sql);
   }
   EXPECT_EQ(parse_as<StatementDml>("INSERT INTO t VALUES (1)").verb, "INSERT");
@@ -251,7 +279,7 @@ TEST(DdlParser, CommentsAndVersionedComments) {
       "/* leading */ CREATE -- line comment\n TABLE # hash comment\n t (a INT /*!80023 INVISIBLE */, "
       "b INT /*!99999 NOT NULL */, c INT /*M!100100 NOT NULL */, d INT /*!NOT NULL*/)");
   ASSERT_EQ(ct.columns.size(), 4u);
-  EXPECT_TRUE(ct.columns[0].invisible);             // 8.0.23 <= 9.7.4
+  EXPECT_TRUE(ct.columns[0].invisible);              // 8.0.23 <= 9.7.4
   EXPECT_FALSE(ct.columns[1].nullable.has_value());  // 9.99.99 > 9.7.4: a comment
   EXPECT_FALSE(ct.columns[2].nullable.has_value());  // MariaDB-only on MySQL: a comment
   EXPECT_EQ(ct.columns[3].nullable, false);          // no version: always
@@ -268,8 +296,8 @@ TEST(DdlParser, QuotedNamesAndReservedWords) {
   EXPECT_EQ(ct.name, (TableName{"we`ird db", "my table"}));
   std::vector<std::string> names;
   for (const auto& c : ct.columns) names.push_back(c.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"select", "col with space", "ünï", "from", "status", "date", "date2",
-                                              "1x", "2col", "comment", "text"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"select", "col with space", "ünï", "from", "status", "date", "date2", "1x",
+                                             "2col", "comment", "text"}));
   ParseOptions ansi = mysql_options();
   ansi.ansi_quotes = true;
   auto a = parse_as<CreateTable>("CREATE TABLE \"a \"\"b\" (\"c\" INT DEFAULT 'x')", ansi);
@@ -308,7 +336,8 @@ TEST(DdlParser, ErrorsNameOffsetAndText) {
   EXPECT_NE(parse_error("ALTER TABLE t ADD COLUMN").message().find("a column name"), std::string::npos);
   EXPECT_NE(parse_error("CREATE TABLE t (a INT /*!50000 NOT NULL)").message().find("not closed"), std::string::npos);
   EXPECT_NE(parse_error("FROBNICATE t").message().find("unrecognized statement"), std::string::npos);
-  EXPECT_EQ(parse_error("CREATE TABLE t (a INT) WITH SYSTEM VERSIONING", mariadb_options()).code(), ErrorCode::kUnsupported);
+  EXPECT_EQ(parse_error("CREATE TABLE t (a INT) WITH SYSTEM VERSIONING", mariadb_options()).code(),
+            ErrorCode::kUnsupported);
   EXPECT_EQ(parse_error("CREATE TABLE t (a INET6)", mariadb_options()).code(), ErrorCode::kUnsupported);
   EXPECT_NE(parse_error("ALTER TABLE t ADD c INT, FROB").message().find("an ALTER TABLE clause"), std::string::npos);
 }
@@ -319,12 +348,19 @@ TEST(DdlLexer, NumbersHexAndIdentifiersStartingWithDigits) {
   ASSERT_TRUE(t.ok());
   std::vector<std::pair<TokenKind, std::string>> got;
   for (const auto& tok : *t) got.emplace_back(tok.kind, tok.text);
-  std::vector<std::pair<TokenKind, std::string>> want = {
-      {TokenKind::kNumber, "1.5"},    {TokenKind::kNumber, ".5"},    {TokenKind::kNumber, "1e10"},
-      {TokenKind::kNumber, "2E-3"},   {TokenKind::kHexOrBit, "0x1F"}, {TokenKind::kHexOrBit, "0b101"},
-      {TokenKind::kHexOrBit, "X'AB'"}, {TokenKind::kHexOrBit, "b'01'"}, {TokenKind::kWord, "12abc"},
-      {TokenKind::kWord, "db"},       {TokenKind::kSymbol, "."},     {TokenKind::kWord, "5t"},
-      {TokenKind::kEnd, ""}};
+  std::vector<std::pair<TokenKind, std::string>> want = {{TokenKind::kNumber, "1.5"},
+                                                         {TokenKind::kNumber, ".5"},
+                                                         {TokenKind::kNumber, "1e10"},
+                                                         {TokenKind::kNumber, "2E-3"},
+                                                         {TokenKind::kHexOrBit, "0x1F"},
+                                                         {TokenKind::kHexOrBit, "0b101"},
+                                                         {TokenKind::kHexOrBit, "X'AB'"},
+                                                         {TokenKind::kHexOrBit, "b'01'"},
+                                                         {TokenKind::kWord, "12abc"},
+                                                         {TokenKind::kWord, "db"},
+                                                         {TokenKind::kSymbol, "."},
+                                                         {TokenKind::kWord, "5t"},
+                                                         {TokenKind::kEnd, ""}};
   EXPECT_EQ(got, want);
 }
 

@@ -4,9 +4,9 @@
 // ENUM/SET labels, nullability, visibility, order, primary key).
 #include <fmt/core.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 
@@ -83,7 +83,8 @@ class Differential {
                                  : "SELECT FULL_COLLATION_NAME AS n, ID FROM "
                                    "information_schema.COLLATION_CHARACTER_SET_APPLICABILITY");
     if (!ids.ok()) throw std::runtime_error(ids.error().message());
-    for (size_t r = 0; r < ids->rows.size(); ++r) collation_ids_[value(*ids, r, "n")] = std::stoul(value(*ids, r, "ID"));
+    for (size_t r = 0; r < ids->rows.size(); ++r)
+      collation_ids_[value(*ids, r, "n")] = std::stoul(value(*ids, r, "ID"));
   }
 
   Flavor flavor() const { return flavor_; }
@@ -120,9 +121,10 @@ class Differential {
 
  private:
   void compare_database(const std::string& db) {
-    auto tables = conn_.query(fmt::format("SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE "
-                                          "TABLE_SCHEMA = {} AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
-                                          conn_.quote(db)));
+    auto tables =
+        conn_.query(fmt::format("SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE "
+                                "TABLE_SCHEMA = {} AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+                                conn_.quote(db)));
     ASSERT_TRUE(tables.ok()) << tables.error().message();
     std::set<std::string> server_tables, catalog_tables;
     for (size_t r = 0; r < tables->rows.size(); ++r) {
@@ -162,23 +164,20 @@ class Differential {
         d.collation_id = collation_ids_.at(sc.collation);
       }
       static const std::map<std::string, ColumnType> kTypes = {
-          {"tinyint", ColumnType::kTiny},          {"smallint", ColumnType::kShort},
-          {"mediumint", ColumnType::kInt24},       {"int", ColumnType::kLong},
-          {"bigint", ColumnType::kLongLong},       {"float", ColumnType::kFloat},
-          {"double", ColumnType::kDouble},         {"decimal", ColumnType::kNewDecimal},
-          {"bit", ColumnType::kBit},               {"date", ColumnType::kDate},
-          {"datetime", ColumnType::kDateTime2},    {"timestamp", ColumnType::kTimestamp2},
-          {"time", ColumnType::kTime2},            {"year", ColumnType::kYear},
-          {"char", ColumnType::kString},           {"binary", ColumnType::kString},
-          {"varchar", ColumnType::kVarchar},       {"varbinary", ColumnType::kVarchar},
-          {"json", ColumnType::kJson},             {"enum", ColumnType::kEnum},
-          {"set", ColumnType::kSet},               {"vector", ColumnType::kVector}};
-      static const std::map<std::string, uint8_t> kBlobs = {
-          {"tinytext", 1}, {"text", 2}, {"mediumtext", 3}, {"longtext", 4},
-          {"tinyblob", 1}, {"blob", 2}, {"mediumblob", 3}, {"longblob", 4}};
+          {"tinyint", ColumnType::kTiny},  {"smallint", ColumnType::kShort},     {"mediumint", ColumnType::kInt24},
+          {"int", ColumnType::kLong},      {"bigint", ColumnType::kLongLong},    {"float", ColumnType::kFloat},
+          {"double", ColumnType::kDouble}, {"decimal", ColumnType::kNewDecimal}, {"bit", ColumnType::kBit},
+          {"date", ColumnType::kDate},     {"datetime", ColumnType::kDateTime2}, {"timestamp", ColumnType::kTimestamp2},
+          {"time", ColumnType::kTime2},    {"year", ColumnType::kYear},          {"char", ColumnType::kString},
+          {"binary", ColumnType::kString}, {"varchar", ColumnType::kVarchar},    {"varbinary", ColumnType::kVarchar},
+          {"json", ColumnType::kJson},     {"enum", ColumnType::kEnum},          {"set", ColumnType::kSet},
+          {"vector", ColumnType::kVector}};
+      static const std::map<std::string, uint8_t> kBlobs = {{"tinytext", 1},   {"text", 2},     {"mediumtext", 3},
+                                                            {"longtext", 4},   {"tinyblob", 1}, {"blob", 2},
+                                                            {"mediumblob", 3}, {"longblob", 4}};
       static const std::map<std::string, uint32_t> kGeometries = {
-          {"geometry", 0},   {"point", 1},           {"linestring", 2},     {"polygon", 3},
-          {"multipoint", 4}, {"multilinestring", 5}, {"multipolygon", 6},  {"geometrycollection", 7},
+          {"geometry", 0},      {"point", 1},           {"linestring", 2},   {"polygon", 3},
+          {"multipoint", 4},    {"multilinestring", 5}, {"multipolygon", 6}, {"geometrycollection", 7},
           {"geomcollection", 7}};
       if (auto t = kTypes.find(type); t != kTypes.end()) {
         d.type = t->second;
@@ -223,9 +222,10 @@ class Differential {
       if (d.type == ColumnType::kVector) d.length_bytes = 4;
       out.push_back(std::move(sc));
     }
-    auto pk = conn_.query(fmt::format("SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = {} "
-                                      "AND TABLE_NAME = {} AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
-                                      conn_.quote(db), conn_.quote(table)));
+    auto pk =
+        conn_.query(fmt::format("SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = {} "
+                                "AND TABLE_NAME = {} AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
+                                conn_.quote(db), conn_.quote(table)));
     if (!pk.ok()) throw std::runtime_error(pk.error().message());
     for (size_t r = 0; r < pk->rows.size(); ++r) {
       for (auto& c : out) {
@@ -316,8 +316,10 @@ TEST_P(CatalogDifferential, EveryStatementLeavesTheCatalogEqualToInformationSche
   d.step(db, "ALTER TABLE t2 CONVERT TO CHARACTER SET latin1", dbs);
   d.step(db, "ALTER TABLE t1 CONVERT TO CHARACTER SET utf8mb4", dbs);
   d.step(db, "ALTER TABLE t2 DEFAULT CHARSET utf8mb4, ADD COLUMN e VARCHAR(4), ADD INDEX ix (e), LOCK=SHARED", dbs);
-  d.step(db, "ALTER TABLE t1 MODIFY COLUMN e DOUBLE FIRST, ADD COLUMN ag2 SET('a','b','c','d','e','f','g','h','i') "
-             "AFTER x, DROP COLUMN w, ADD (n1 INT, n2 CHAR(1) COLLATE utf8mb4_bin)", dbs);
+  d.step(db,
+         "ALTER TABLE t1 MODIFY COLUMN e DOUBLE FIRST, ADD COLUMN ag2 SET('a','b','c','d','e','f','g','h','i') "
+         "AFTER x, DROP COLUMN w, ADD (n1 INT, n2 CHAR(1) COLLATE utf8mb4_bin)",
+         dbs);
   d.step(db, "CREATE TABLE t3 LIKE t2", dbs);
   d.step(db, "RENAME TABLE t3 TO t4, t2 TO t3", dbs);
   d.step(db, "ALTER TABLE t4 RENAME TO t5, ADD COLUMN z INT", dbs);
@@ -327,8 +329,11 @@ TEST_P(CatalogDifferential, EveryStatementLeavesTheCatalogEqualToInformationSche
   d.step(db, "ALTER TABLE t6 ADD COLUMN b INT INVISIBLE, ADD PRIMARY KEY (a)", dbs);
   d.step(db, "ALTER TABLE t6 DROP COLUMN a", dbs);
   d.step(db, "CREATE INDEX ix2 ON t6 (b)", dbs);
+  d.step(db, "ALTER TABLE t6 ADD PRIMARY KEY (k)", dbs);
+  d.step(db, "DROP INDEX `PRIMARY` ON t6", dbs);
   d.step(db, "ALTER DATABASE " + db + " CHARACTER SET utf8mb4", dbs);
-  d.step(db, "CREATE TABLE t7 (a VARCHAR(3), b ENUM('é', 'ü'), c CHAR(2) CHARACTER SET utf8mb4, d TEXT COLLATE latin1_bin)",
+  d.step(db,
+         "CREATE TABLE t7 (a VARCHAR(3), b ENUM('é', 'ü'), c CHAR(2) CHARACTER SET utf8mb4, d TEXT COLLATE latin1_bin)",
          dbs);
   d.step("", "CREATE DATABASE " + db2 + " DEFAULT COLLATE ascii_bin", both);
   d.step(db, "RENAME TABLE t7 TO " + db2 + ".t7", both);
@@ -346,7 +351,8 @@ TEST_P(CatalogDifferential, EveryStatementLeavesTheCatalogEqualToInformationSche
 
 INSTANTIATE_TEST_SUITE_P(Servers, CatalogDifferential, testing::Values(testenv::mariadb_port(), testenv::mysql_port()),
                          [](const testing::TestParamInfo<int>& param) {
-                           return param.param == testenv::mariadb_port() ? std::string("MariaDB") : std::string("MySQL");
+                           return param.param == testenv::mariadb_port() ? std::string("MariaDB")
+                                                                         : std::string("MySQL");
                          });
 
 }  // namespace
