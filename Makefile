@@ -32,7 +32,7 @@ fuzz: deps
 	@scripts/install-deps.sh --test
 	@CC=clang-14 CXX=clang++-14 cmake -S . -B build/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DMYSQL2CH_FUZZ=ON -DMYSQL2CH_TESTS=OFF -DMYSQL2CH_BENCH=OFF >/dev/null
-	@cmake --build build/fuzz -j $(JOBS)
+	@cmake --build build/fuzz -j $(JOBS) --target fuzz_targets
 
 test:
 	@scripts/test.sh
