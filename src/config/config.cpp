@@ -296,6 +296,11 @@ Status parse_destination(Section s, DestinationConfig& c) {
   }
   TRY(s.integer("connect_timeout_s", c.connect_timeout_s, 1, 3600));
   TRY(s.integer("request_timeout_s", c.request_timeout_s, 1, 86400));
+  TRY(s.choice("json", c.json, {{"string", JsonMapping::kString}, {"native", JsonMapping::kNative}}));
+  const std::vector<std::pair<std::string, DatePolicy>> date_policies = {
+      {"null", DatePolicy::kNull}, {"clamp", DatePolicy::kClamp}, {"error", DatePolicy::kError}};
+  TRY(s.choice("zero_dates", c.zero_dates, date_policies));
+  TRY(s.choice("out_of_range_dates", c.out_of_range_dates, date_policies));
   Section tls = s.sub("tls");
   TRY(tls.check_is_map());
   TRY(tls.path("ca", c.tls.ca));

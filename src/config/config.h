@@ -45,6 +45,17 @@ struct DestinationTls {
 
 enum class Naming { kMirror, kPrefix };
 
+// JSON columns: `string` (String holding canonical JSON text, every server) or `native` (the JSON type, on
+// servers that have it; nullable JSON columns stay Nullable(String) because ClickHouse's JSON cannot be
+// Nullable).
+enum class JsonMapping { kString, kNative };
+
+// What to store for a DATE/DATETIME/TIMESTAMP value the ClickHouse type cannot hold: `null` (the column is
+// made Nullable; never for primary-key columns, where such a value is an error), `clamp` (the type's nearest
+// bound; a zero date becomes the minimum, 1900-01-01), `error` (stop, naming the table and column).
+// Each occurrence is counted. Legacy servers store dates as text and never need the policy.
+enum class DatePolicy { kNull, kClamp, kError };
+
 struct DestinationConfig {
   std::string url;  // required: http(s)://host[:port] or chdb://PATH
   std::string user = "default";
@@ -54,6 +65,9 @@ struct DestinationConfig {
   Naming naming = Naming::kMirror;
   unsigned connect_timeout_s = 10;
   unsigned request_timeout_s = 300;
+  JsonMapping json = JsonMapping::kString;
+  DatePolicy zero_dates = DatePolicy::kNull;          // 0000-00-00 and dates with a zero month or day
+  DatePolicy out_of_range_dates = DatePolicy::kError;  // outside Date32/DateTime64 (1900..2299)
 };
 
 struct TablesConfig {

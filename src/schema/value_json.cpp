@@ -132,6 +132,23 @@ Status append_vector(std::string_view bytes, std::string& out) {
 
 bool is_valid_utf8(std::string_view s) { return valid_utf8(s, 4); }
 
+void append_latin1_as_utf8(std::string_view latin1, std::string& out) {
+  for (char ch : latin1) {
+    const auto c = static_cast<unsigned char>(ch);
+    append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, out);
+  }
+}
+
+size_t latin1_utf8_length(std::string_view latin1) {
+  size_t n = 0;
+  for (char ch : latin1) {
+    const auto c = static_cast<unsigned char>(ch);
+    const uint32_t cp = c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+  }
+  return n;
+}
+
 void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');
   size_t run = 0;
@@ -172,10 +189,7 @@ Status append_text_json(std::string_view text, Charset charset, std::string& out
     case Charset::kLatin1: {
       std::string utf8;  // latin1 text is rare enough on the hot path to afford a conversion buffer
       utf8.reserve(text.size() * 2);
-      for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, utf8);
-      }
+      append_latin1_as_utf8(text, utf8);
       append_json_string(utf8, out);
       return {};
     }

@@ -31,6 +31,11 @@ void append_json_string(std::string_view utf8, std::string& out);
 // Appends the UTF-8 form of `text` in `charset` as a JSON string. Fails on bytes invalid in the charset.
 Status append_text_json(std::string_view text, Charset charset, std::string& out);
 
+// Appends the UTF-8 form of MySQL latin1 (Windows-1252) text, and the length that form has, so encoders can
+// write a length prefix before the bytes without a temporary copy.
+void append_latin1_as_utf8(std::string_view latin1, std::string& out);
+size_t latin1_utf8_length(std::string_view latin1);
+
 void append_base64(std::string_view bytes, std::string& out);
 
 // Shortest round-trip texts; the JSON-number forms MySQL would accept back.

@@ -1,0 +1,66 @@
+// ClickHouse DDL for destination tables, generated from a mapped table (type_mapping.h) and the server's
+// capabilities. Each function returns the statements to run in order; running them again is harmless where
+// the statement allows it (IF [NOT] EXISTS). Pure functions; no I/O.
+//
+// Tables: ReplacingMergeTree(_version, _is_deleted) where the server has the is_deleted parameter, else
+// ReplacingMergeTree(_version), ORDER BY the primary key; sources without a primary key are append-only
+// MergeTree ORDER BY tuple(). On servers without the is_deleted parameter a view `<table>_current`
+// (SELECT the columns FROM the table FINAL WHERE _is_deleted = 0) shows the current state; the view lists its
+// columns, so every column change re-creates it (the statements here include that).
+//
+// Schema evolution is checked before any SQL is produced: a change ClickHouse cannot apply losslessly (a
+// narrowing or type-changing MODIFY, any change to a primary-key column, RENAME COLUMN before 20.4) fails with
+// kUnsupported naming the table and the change, and nothing is run.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clickhouse/capabilities.h"
+#include "clickhouse/type_mapping.h"
+#include "common/result.h"
+
+namespace mysql2ch {
+
+using Statements = std::vector<std::string>;
+
+// "`db`.`table`"
+std::string qualified_name(const TargetName& name);
+
+// The current-state view's name on legacy servers: `<table>_current` in the same database.
+TargetName current_view_name(const TargetName& table);
+
+// Whether `table` gets a current-state view on this server (legacy engine and a primary key).
+bool has_current_view(const TargetTable& table, const ServerCapabilities& caps);
+
+// CREATE DATABASE IF NOT EXISTS, CREATE TABLE IF NOT EXISTS, and the view where one is needed.
+Statements create_table_statements(const TargetTable& table, const ServerCapabilities& caps);
+
+// ADD COLUMN for after.columns[index] (placed after its predecessor). A new primary-key column cannot be added
+// (the sort key is fixed): kUnsupported. Existing rows get ClickHouse's default for the type.
+Result<Statements> add_column_statements(const TargetTable& after, size_t index, const ServerCapabilities& caps);
+
+// DROP COLUMN `name`, which `before` has and `after` no longer has. Primary-key columns cannot be dropped.
+Result<Statements> drop_column_statements(const TargetTable& before, const TargetTable& after, std::string_view name,
+                                          const ServerCapabilities& caps);
+
+// MODIFY COLUMN to after.columns[index] from `before`'s column of the same name, when every old value has the
+// same meaning in the new type (wider integers, more decimal digits, Float32→Float64, more fsp, NOT NULL →
+// Nullable, ENUM labels appended, same type). Anything else: kUnsupported naming the table, the column and
+// both types. Returns no statements when the ClickHouse type is unchanged.
+Result<Statements> modify_column_statements(const TargetTable& before, const TargetTable& after, size_t index,
+                                            const ServerCapabilities& caps);
+
+// RENAME COLUMN `from` to after.columns[index].name. Needs the server's RENAME COLUMN (20.4+); on older
+// servers kUnsupported (a rename cannot be emulated without rewriting the table).
+Result<Statements> rename_column_statements(const TargetTable& after, std::string_view from, size_t index,
+                                            const ServerCapabilities& caps);
+
+// RENAME TABLE (and its view); `to` has the new name and the same columns.
+Statements rename_table_statements(const TargetTable& from, const TargetTable& to, const ServerCapabilities& caps);
+
+Statements truncate_table_statements(const TargetTable& table);
+Statements drop_table_statements(const TargetTable& table, const ServerCapabilities& caps);
+
+}  // namespace mysql2ch
