@@ -188,8 +188,11 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
     case EventType::kRotate: {
       ByteReader r(body, kEventHeaderSize);
       RotateEvent ev;
-      if (ph >= 8) TRY(r.le(ev.position, "rotate position"));
-      if (ph > 8) TRY(r.skip(ph - 8u, "post-header"));
+      // A replication stream's artificial ROTATE precedes the FORMAT_DESCRIPTION, whose post-header lengths
+      // are then unknown (0); ROTATE's post-header is the 8-byte position in every v4 binlog.
+      const uint8_t rotate_ph = ph == 0 ? 8 : ph;
+      TRY(r.le(ev.position, "rotate position"));
+      if (rotate_ph > 8) TRY(r.skip(rotate_ph - 8u, "post-header"));
       TRY(r.text(r.remaining(), ev.next_file, "file name"));
       TRY(handler.on_rotate(info, ev));
       file = std::string(ev.next_file);
