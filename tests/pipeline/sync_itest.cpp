@@ -253,7 +253,7 @@ class Child {
  public:
   explicit Child(const std::string& config) {
     const std::string binary = MYSQL2CH_BINARY;
-    std::vector<std::string> args{binary, "sync", "-c", config, "--log-level", "warn"};
+    std::vector<std::string> args{binary, "--log-level", "warn", "sync", "-c", config};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
