@@ -192,8 +192,15 @@ Result<Statements> modify_column_statements(const TargetTable& before, const Tar
   const MappedColumn* from = find_column(before, to.name);
   const std::string change = fmt::format("MODIFY COLUMN {}", clickhouse_identifier(to.name));
   if (from == nullptr) return change_error(before, change, "the table has no such column");
-  if (from->type == to.type) return Statements{};
   const std::string types = fmt::format(" ({} → {})", from->type, to.type);
+  const bool text_shape_changes = (to.encoding == ColumnEncoding::kDateTimeText || to.encoding == ColumnEncoding::kDecimalText) &&
+                                  from->encoding == to.encoding && from->scale != to.scale;
+  if (text_shape_changes) {
+    // Values stored as text keep their old number of digits, while MySQL shows the new number.
+    return change_error(before, change + fmt::format(" (fraction digits {} → {})", from->scale, to.scale),
+                        "values stored as text would keep the old number of fraction digits; resync the table");
+  }
+  if (from->type == to.type) return Statements{};
   if (from->in_primary_key || to.in_primary_key) {
     return change_error(before, change + types, "primary-key columns cannot change type in place; resync the table");
   }

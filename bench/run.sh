@@ -1,0 +1,7 @@
+#!/bin/sh
+# Runs every benchmark against the servers of scripts/testenv.sh (make bench starts them) and prints figures.
+set -eu
+cd "$(dirname "$0")/.."
+set -a; eval "$(scripts/testenv.sh env)"; set +a
+B=build/release/bench
+"$B/clickhouse_insert" --rows "${BENCH_ROWS:-10000000}"
