@@ -18,13 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool matches_any(const std::vector<std::string>& patterns, const std::string& name) {
-  for (const auto& p : patterns) {
-    if (glob_match(p, name)) return true;
-  }
-  return false;
-}
-
 std::string human_bytes(uint64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(bytes);
@@ -95,17 +88,6 @@ void report_lobs(const std::vector<SourceTable>& tables, CheckReport& report) {
 }
 
 }  // namespace
-
-bool is_system_schema(std::string_view schema) {
-  const std::string s = to_lower(schema);
-  return s == "mysql" || s == "information_schema" || s == "performance_schema" || s == "sys";
-}
-
-bool table_selected(const TablesConfig& tables, std::string_view schema, std::string_view table) {
-  if (is_system_schema(schema)) return false;
-  const std::string name = fmt::format("{}.{}", schema, table);
-  return matches_any(tables.include, name) && !matches_any(tables.exclude, name);
-}
 
 void report_tables(const std::vector<SourceTable>& tables, const TablesConfig& config, CheckReport& report) {
   report_selection(tables, config, report);

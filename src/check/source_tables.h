@@ -11,6 +11,7 @@
 #include "check/report.h"
 #include "common/result.h"
 #include "config/config.h"
+#include "config/table_filter.h"
 #include "mysql/connection.h"
 
 namespace mysql2ch {
@@ -31,13 +32,6 @@ struct SourceTable {
 
   std::string qualified() const { return schema + "." + name; }
 };
-
-// mysql, information_schema, performance_schema and sys: never mirrored, whatever the patterns say.
-bool is_system_schema(std::string_view schema);
-
-// Whether "schema.table" matches an include pattern and no exclude pattern (glob_match) and is not in a
-// system schema.
-bool table_selected(const TablesConfig& tables, std::string_view schema, std::string_view table);
 
 // Items source.tables (fail when nothing is selected), source.tables_without_pk (warn) and
 // source.lob_columns (info) for the selected tables.

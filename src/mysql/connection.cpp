@@ -259,6 +259,63 @@ Result<std::optional<std::string>> Connection::query_value(std::string_view sql)
   return r.rows[0][0];
 }
 
+Result<RowStream> Connection::stream(std::string_view sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return error_of(mysql_, endpoint_, "query on");
+  MYSQL_RES* res = mysql_use_result(mysql_);
+  if (res == nullptr) {
+    if (mysql_errno(mysql_) != 0) return error_of(mysql_, endpoint_, "reading result from");
+    return make_error(ErrorCode::kInvalidArgument, "query on {}: the statement returned no rows to stream: {}",
+                      endpoint_, sql.substr(0, 80));
+  }
+  return RowStream(mysql_, res, endpoint_);
+}
+
+RowStream::RowStream(st_mysql* mysql, st_mysql_res* result, std::string endpoint)
+    : mysql_(mysql), result_(result), endpoint_(std::move(endpoint)), field_count_(mysql_num_fields(result)) {
+  const MYSQL_FIELD* fields = mysql_fetch_fields(result);
+  column_names_.reserve(field_count_);
+  for (unsigned i = 0; i < field_count_; ++i) column_names_.emplace_back(fields[i].name, fields[i].name_length);
+}
+
+RowStream::RowStream(RowStream&& other) noexcept
+    : mysql_(other.mysql_),
+      result_(std::exchange(other.result_, nullptr)),
+      endpoint_(std::move(other.endpoint_)),
+      field_count_(other.field_count_),
+      column_names_(std::move(other.column_names_)),
+      row_(std::exchange(other.row_, nullptr)),
+      lengths_(std::exchange(other.lengths_, nullptr)) {}
+
+RowStream::~RowStream() {
+  if (result_ != nullptr) mysql_free_result(result_);
+}
+
+Result<bool> RowStream::next() {
+  if (result_ == nullptr) return false;
+  row_ = mysql_fetch_row(result_);
+  if (row_ == nullptr) {
+    lengths_ = nullptr;
+    if (mysql_errno(mysql_) != 0) return error_of(mysql_, endpoint_, "reading streamed rows from");
+    mysql_free_result(std::exchange(result_, nullptr));
+    return false;
+  }
+  lengths_ = mysql_fetch_lengths(result_);
+  return true;
+}
+
+bool RowStream::is_null(unsigned i) const { return row_[i] == nullptr; }
+
+std::string_view RowStream::field(unsigned i) const {
+  if (row_[i] == nullptr) return {};
+  return {row_[i], lengths_[i]};
+}
+
+uint64_t RowStream::row_bytes() const {
+  uint64_t n = 0;
+  for (unsigned i = 0; i < field_count_; ++i) n += lengths_[i];
+  return n;
+}
+
 std::string Connection::quote(std::string_view value) const {
   std::string out(value.size() * 2 + 3, '\0');
   out[0] = '\'';

@@ -21,6 +21,7 @@
 #include "config/config.h"
 
 struct st_mysql;  // MYSQL of libmariadb
+struct st_mysql_res;  // MYSQL_RES
 
 namespace mysql2ch {
 
@@ -64,6 +65,46 @@ struct QueryResult {
   int column(std::string_view name) const;
 };
 
+// A text-protocol result read from the socket one row at a time (mysql_use_result): memory stays at one row
+// whatever the result's size, and the first row is available before the server has produced the last.
+//
+// The Connection it came from must outlive it and must not run anything else until the stream is destroyed
+// (the protocol has one result in flight). field() views point into the current row's buffer and are valid
+// until the next call to next() or the stream's destruction. Destroying a stream before its end reads and
+// discards the remaining rows; to abandon a huge result quickly, close the Connection as well (destroy it
+// after the stream). Errors (a dropped connection, a server error mid-result such as a timeout or a KILL)
+// come from next(), classified like Connection errors.
+class RowStream {
+ public:
+  RowStream(RowStream&& other) noexcept;
+  RowStream& operator=(RowStream&&) = delete;
+  RowStream(const RowStream&) = delete;
+  RowStream& operator=(const RowStream&) = delete;
+  ~RowStream();
+
+  // Advances to the next row: true when there is one, false at the end of the result.
+  Result<bool> next();
+
+  unsigned field_count() const { return field_count_; }
+  const std::vector<std::string>& column_names() const { return column_names_; }
+  // Of the current row; precondition: next() returned true and i < field_count().
+  bool is_null(unsigned i) const;
+  std::string_view field(unsigned i) const;  // empty for NULL
+  // Bytes of the current row's values (the sum of the field lengths), for throughput figures.
+  uint64_t row_bytes() const;
+
+ private:
+  friend class Connection;
+  RowStream(st_mysql* mysql, st_mysql_res* result, std::string endpoint);
+  st_mysql* mysql_;
+  st_mysql_res* result_;
+  std::string endpoint_;
+  unsigned field_count_ = 0;
+  std::vector<std::string> column_names_;
+  char** row_ = nullptr;
+  const unsigned long* lengths_ = nullptr;
+};
+
 class Connection {
  public:
   // Connects, authenticates and reads ServerInfo/TlsInfo. Bounded by the options' timeouts: an unreachable
@@ -83,6 +124,9 @@ class Connection {
   Result<QueryResult> query(std::string_view sql);
   // The first column of the first row; nullopt when there is no row or the value is NULL.
   Result<std::optional<std::string>> query_value(std::string_view sql);
+  // Runs a statement that returns rows and streams them (see RowStream). A statement without a result set
+  // is kInvalidArgument.
+  Result<RowStream> stream(std::string_view sql);
 
   const ServerInfo& server() const { return server_; }
   const TlsInfo& tls() const { return tls_; }
