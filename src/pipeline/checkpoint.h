@@ -1,8 +1,8 @@
 // A checkpoint (invariant 5 of DESIGN.md): where the stream resumes and what the pipeline's state is there.
 // Taken only at a transaction boundary, only after the destination acknowledged every row before it.
 //
-// Stored as one JSON document (checkpoint_to_json) in the local state (SqliteCheckpointStore) and in the
-// destination (ClickHouseCheckpointMirror); `sequence` orders saves, so of two stores the newer one wins.
+// Stored in the local state (StateCheckpointStore) and as one JSON document (checkpoint_to_json) in the
+// destination (ClickHouseCheckpointMirror); on load the newer of the two wins (load_newest).
 #pragma once
 
 #include <cstdint>

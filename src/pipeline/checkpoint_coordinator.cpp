@@ -8,7 +8,12 @@ Result<std::optional<Checkpoint>> load_newest(const std::vector<CheckpointStore*
   std::optional<Checkpoint> best;
   for (CheckpointStore* store : stores) {
     TRY_ASSIGN(std::optional<Checkpoint> c, store->load());
-    if (c && (!best || c->sequence > best->sequence)) best = std::move(c);
+    // Versions only grow along the stream; between two checkpoints with the same counter no row was written,
+    // and the mirror's sequence breaks the tie.
+    if (c && (!best || c->next_version > best->next_version ||
+              (c->next_version == best->next_version && c->sequence > best->sequence))) {
+      best = std::move(c);
+    }
   }
   return best;
 }

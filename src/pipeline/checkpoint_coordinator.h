@@ -13,7 +13,7 @@
 
 namespace mysql2ch::pipeline {
 
-// The newest checkpoint (highest sequence) any of `stores` holds; nullopt when none has one.
+// The newest checkpoint (highest version counter, then sequence) any of `stores` holds; nullopt when none has one.
 Result<std::optional<Checkpoint>> load_newest(const std::vector<CheckpointStore*>& stores);
 
 class CheckpointCoordinator {

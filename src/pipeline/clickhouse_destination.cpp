@@ -123,6 +123,15 @@ Result<std::unique_ptr<TableSink>> ClickHouseDestination::open(const schema::Tab
   return std::unique_ptr<TableSink>(new WriterSink(std::move(writer)));
 }
 
+Status ClickHouseDestination::create_if_missing(const schema::TableSchema& source) {
+  TRY_ASSIGN(ServerCapabilities caps, connection_.capabilities());
+  const TargetName name = target_name(config_, source.database, source.table);
+  TRY_ASSIGN(TargetTable target, map_table(source, name, caps, TypeMappingOptions::from(config_)));
+  TRY_ASSIGN(auto actual, actual_columns(connection_, target.name));
+  if (!actual.empty()) return {};
+  return run(create_table_statements(target, caps));
+}
+
 Status ClickHouseDestination::truncate(std::string_view database, std::string_view table) {
   TargetTable target;
   target.name = target_name(config_, database, table);

@@ -27,6 +27,8 @@ class ClickHouseDestination final : public DestinationTables {
   Result<std::unique_ptr<TableSink>> open(const schema::TableSchema& source,
                                           const schema::TableSchema* previous) override;
   Status truncate(std::string_view database, std::string_view table) override;
+  // Creates the target table of `source` when the destination does not have it; leaves an existing one as is.
+  Status create_if_missing(const schema::TableSchema& source);
 
  private:
   Status run(const std::vector<std::string>& statements);

@@ -1,5 +1,5 @@
-// Which source tables the pipeline replicates: tables.include / tables.exclude globs over "db.table", never the
-// system schemas (mysql, information_schema, performance_schema, sys).
+// Which source tables the stream replicates: config/table_filter.h's table_selected() (the same decision as the
+// snapshot's and check's), cached per "db.table" for the per-TABLE_MAP question.
 //
 // Decisions are cached per "db.table", so asking once per TABLE_MAP costs a hash lookup. Not thread-safe.
 #pragma once
