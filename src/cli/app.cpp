@@ -49,6 +49,8 @@ int run_sync_command(const std::string& config_path, bool once) {
   if (!config.ok()) return config_failure(config.error());
   struct sigaction action {};
   action.sa_handler = request_stop;
+  // Blocking reads resume after the handler; the stream notices the flag at its next heartbeat.
+  action.sa_flags = SA_RESTART;
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);

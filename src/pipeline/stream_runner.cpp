@@ -42,7 +42,11 @@ Status StreamRunner::run() {
   binlog::EventParser parser;
   while (!stop_.load()) {
     auto item = source_.next();
-    if (!item.ok()) return std::move(item).error().context("reading the source's binlog");
+    if (!item.ok()) {
+      // A stop signal can interrupt the blocking read; that is the stop, not a source failure.
+      if (stop_.load()) break;
+      return std::move(item).error().context("reading the source's binlog");
+    }
     using Kind = binlog::StreamItem::Kind;
     if (item->kind == Kind::kEndOfStream) break;
     switch (item->kind) {
