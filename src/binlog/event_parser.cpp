@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "binlog/byte_reader.h"
 #include "binlog/json_diff.h"
@@ -116,6 +117,7 @@ struct EventParser::State {
   ChecksumAlg checksum_before_fde = ChecksumAlg::kOff;
   std::string file;
   std::unordered_map<uint64_t, TableMap> tables;
+  std::unordered_set<uint64_t> skipped_tables;  // table ids whose rows the handler declined (wants_rows)
   // Reused buffers: row values, decompressed data, partial-JSON results.
   std::vector<Value> before, after;
   std::vector<uint8_t> inflated_query, inflated_rows;
@@ -216,7 +218,13 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
       const uint64_t id = tm.table_id;
       auto& slot = tables[id];
       slot = std::move(tm);
-      return handler.on_table_map(info, slot);
+      TRY(handler.on_table_map(info, slot));
+      if (handler.wants_rows(slot)) {
+        skipped_tables.erase(id);
+      } else {
+        skipped_tables.insert(id);
+      }
+      return {};
     }
     case EventType::kWriteRowsV1:
     case EventType::kUpdateRowsV1:
@@ -256,6 +264,7 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
       TRY(r.le(g.flags, "flags"));
       g.standalone = (g.flags & 1) != 0;
       tables.clear();
+      skipped_tables.clear();
       return handler.on_gtid(info, g);
     }
     case EventType::kMariaGtidList: {
@@ -463,6 +472,7 @@ Status EventParser::State::gtid_mysql(std::span<const uint8_t> body, bool anonym
     }
   }
   tables.clear();
+  skipped_tables.clear();
   return handler.on_gtid(info, g);
 }
 
@@ -534,6 +544,7 @@ Status EventParser::State::gtid_tagged(std::span<const uint8_t> body, const Even
   if (!original_ts) g.original_commit_us = g.immediate_commit_us;
   if (!original_version) g.original_server_version = g.immediate_server_version;
   tables.clear();
+  skipped_tables.clear();
   return handler.on_gtid(info, g);
 }
 
@@ -662,6 +673,7 @@ Status EventParser::State::rows(std::span<const uint8_t> body, uint8_t type, uin
     return make_error(ErrorCode::kCorrupt, "rows for table id {} without a preceding TABLE_MAP in the transaction",
                       table_id);
   }
+  if (skipped_tables.count(table_id) != 0) return {};
   const TableMap& tm = it->second;
   size_t n;
   TRY(r.packed_count(n, 0, "column count"));

@@ -41,6 +41,10 @@ class EventHandler {
   virtual Status on_query(const EventInfo&, const QueryEvent&) { return {}; }
   virtual Status on_xid(const EventInfo&, uint64_t /*xid*/) { return {}; }
   virtual Status on_table_map(const EventInfo&, const TableMap&) { return {}; }
+  // Asked once per TABLE_MAP, after on_table_map: false makes the parser skip the rows events of that table id
+  // until the next TABLE_MAP for it, without decoding their images (no on_row calls). The rows events are
+  // still checked for a preceding TABLE_MAP. The cheap way to ignore tables a caller does not replicate.
+  virtual bool wants_rows(const TableMap&) { return true; }
   virtual Status on_row(const EventInfo&, const RowChange&) { return {}; }
   // ROWS_QUERY (MySQL) and ANNOTATE_ROWS (MariaDB): the statement that produced the following rows.
   virtual Status on_rows_query(const EventInfo&, std::string_view /*query*/) { return {}; }

@@ -6,12 +6,17 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <csignal>
+
 #include "check/destination_checks.h"
+#include "clickhouse/connection.h"
 #include "check/report.h"
 #include "check/source_checks.h"
 #include "cli/binlog_json.h"
 #include "common/log.h"
 #include "config/config.h"
+#include "pipeline/sync.h"
 
 namespace mysql2ch {
 namespace {
@@ -33,6 +38,59 @@ int run_check(const std::string& config_path, bool json) {
     fmt::print("{}", report.render_text());
   }
   return report.passed() ? kExitOk : kExitCheckFailed;
+}
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void request_stop(int) { g_stop.store(true); }
+
+int run_sync_command(const std::string& config_path, bool once) {
+  auto config = load_config(config_path);
+  if (!config.ok()) return config_failure(config.error());
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  // Blocking reads resume after the handler; the stream notices the flag at its next heartbeat.
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  pipeline::SyncOptions options;
+  options.once = once;
+  Status st = pipeline::run_sync(*config, options, g_stop);
+  if (!st.ok()) {
+    spdlog::error("sync: {}", st.error().message());
+    return kExitRuntime;
+  }
+  return kExitOk;
+}
+
+int run_status(const std::string& config_path) {
+  auto config = load_config(config_path);
+  if (!config.ok()) return config_failure(config.error());
+  auto text = pipeline::describe_status(*config);
+  if (!text.ok()) {
+    fmt::print(stderr, "mysql2ch: {}\n", text.error().message());
+    return kExitRuntime;
+  }
+  fmt::print("{}", *text);
+  return kExitOk;
+}
+
+int run_query(const std::string& config_path, const std::string& sql, const std::string& format) {
+  auto config = load_config(config_path);
+  if (!config.ok()) return config_failure(config.error());
+  auto conn = open_clickhouse(config->destination, config_base_dir(*config));
+  if (!conn.ok()) {
+    fmt::print(stderr, "mysql2ch: {}\n", conn.error().message());
+    return kExitRuntime;
+  }
+  auto result = (*conn)->query(sql, format);
+  if (!result.ok()) {
+    fmt::print(stderr, "mysql2ch: {}\n", result.error().message());
+    return kExitRuntime;
+  }
+  std::fwrite(result->data(), 1, result->size(), stdout);
+  return kExitOk;
 }
 
 }  // namespace
@@ -72,6 +130,23 @@ int run_cli(int argc, char** argv) {
   binlog->add_option("--tables", binlog_tables, "Only tables whose db.table matches this glob");
   binlog->add_option("--limit", binlog_limit, "Stop after N lines");
 
+  bool once = false;
+  auto* sync = app.add_subcommand(
+      "sync", "Stream changes into the destination: from the last checkpoint, or from the source's current position.");
+  sync->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+  sync->add_flag("--once", once, "Catch up to the source's position at start, checkpoint and exit");
+
+  auto* status = app.add_subcommand("status", "Show the checkpoint: position, version counter, lag at the last save.");
+  status->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+
+  std::string query_sql, query_format = "TSV";
+  auto* query = app.add_subcommand(
+      "query", "Run one query on the destination and print the result (the way to read a chdb:// mirror; a "
+               "chDB directory is held by one process, so stop a running sync first).");
+  query->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+  query->add_option("sql", query_sql, "The query, without a FORMAT clause")->required();
+  query->add_option("--format", query_format, "Output format (TSV, JSONEachRow, CSV, ...)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -95,6 +170,9 @@ int run_cli(int argc, char** argv) {
       }
       return run_binlog_file(binlog_file, binlog_tables, binlog_limit);
     }
+    if (sync->parsed()) return run_sync_command(config_path, once);
+    if (status->parsed()) return run_status(config_path);
+    if (query->parsed()) return run_query(config_path, query_sql, query_format);
   } catch (const std::exception& e) {
     fmt::print(stderr, "mysql2ch: unexpected failure: {}\n", e.what());
     return kExitRuntime;

@@ -1,0 +1,90 @@
+#include "pipeline/stream_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include "binlog/event_parser.h"
+
+namespace mysql2ch::pipeline {
+
+StreamRunner::StreamRunner(binlog::ReplicationClient& source, TransactionAssembler& assembler, TableBatches& batches,
+                           CheckpointCoordinator& checkpoints, const std::atomic<bool>& stop,
+                           std::chrono::seconds lag_log_interval)
+    : source_(source),
+      assembler_(assembler),
+      batches_(batches),
+      checkpoints_(checkpoints),
+      stop_(stop),
+      lag_log_interval_(lag_log_interval),
+      last_log_(std::chrono::steady_clock::now()) {}
+
+int64_t StreamRunner::lag_ms() const {
+  if (caught_up_) return 0;
+  const uint64_t commit_us =
+      assembler_.last_commit_us() != 0 ? assembler_.last_commit_us() : checkpoints_.last().last_commit_us;
+  if (commit_us == 0) return -1;
+  const auto now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  return std::max<int64_t>(0, (now_us - static_cast<int64_t>(commit_us)) / 1000);
+}
+
+Status StreamRunner::checkpoint() {
+  return checkpoints_.checkpoint(source_.committed_position(), assembler_.next_version(), assembler_.last_commit_us(),
+                                 checkpoints_.last().schema_history);
+}
+
+void StreamRunner::log_progress() {
+  spdlog::info("applied {} transactions, {} rows; lag {} ms; position {}; reconnects {}", assembler_.transactions(),
+               assembler_.rows(), lag_ms(), source_.committed_position().to_string(), source_.reconnects());
+}
+
+Status StreamRunner::run() {
+  binlog::EventParser parser;
+  while (!stop_.load()) {
+    auto item = source_.next();
+    if (!item.ok()) {
+      // A stop signal can interrupt the blocking read; that is the stop, not a source failure.
+      if (stop_.load()) break;
+      return std::move(item).error().context("reading the source's binlog");
+    }
+    using Kind = binlog::StreamItem::Kind;
+    if (item->kind == Kind::kEndOfStream) break;
+    switch (item->kind) {
+      case Kind::kEvent: {
+        caught_up_ = false;
+        parser.set_checksum_before_format_description(item->checksum_size != 0 ? binlog::ChecksumAlg::kCrc32
+                                                                                : binlog::ChecksumAlg::kOff);
+        const auto& h = item->header;
+        const uint64_t pos = h.log_pos >= h.event_size ? h.log_pos - h.event_size : 0;
+        TRY(parser.parse(item->event, pos, assembler_));
+        break;
+      }
+      case Kind::kHeartbeat:
+        if (assembler_.at_boundary()) caught_up_ = true;
+        break;
+      case Kind::kTransactionDiscarded:
+        spdlog::info("source connection dropped inside a transaction; it is read again from its start");
+        assembler_.discard();
+        break;
+      case Kind::kEndOfStream: break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (batches_.due(now)) TRY(batches_.flush_all());
+    if (assembler_.at_boundary() && checkpoints_.due(now)) TRY(checkpoint());
+    if (now - last_log_ >= lag_log_interval_) {
+      log_progress();
+      last_log_ = now;
+    }
+  }
+  if (assembler_.at_boundary()) {
+    TRY(checkpoint());
+  } else {
+    // Stopped inside a transaction: its rows may go out (they carry their final versions), but the checkpoint
+    // stays at the last boundary, so a restart reads the transaction again.
+    TRY(batches_.flush_all());
+  }
+  log_progress();
+  return {};
+}
+
+}  // namespace mysql2ch::pipeline

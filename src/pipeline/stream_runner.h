@@ -1,0 +1,45 @@
+// The streaming loop: reads the replication stream, decodes it into the TransactionAssembler, flushes the
+// per-table batches when due and checkpoints at transaction boundaries when due. Returns at the end of a
+// non-blocking stream (sync --once) or when `stop` is set (SIGTERM/SIGINT), in both cases after a final flush
+// and a checkpoint at the last transaction boundary.
+//
+// Lag = now - commit time of the last applied transaction; 0 while the source sends heartbeats at a
+// transaction boundary with nothing unapplied (idle and caught up). Logged every `lag_log_interval`.
+//
+// Not thread-safe; every reference must outlive the runner. `stop` may be set from a signal handler.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+
+#include "binlog/replication_client.h"
+#include "pipeline/checkpoint_coordinator.h"
+#include "pipeline/transaction_assembler.h"
+
+namespace mysql2ch::pipeline {
+
+class StreamRunner {
+ public:
+  StreamRunner(binlog::ReplicationClient& source, TransactionAssembler& assembler, TableBatches& batches,
+               CheckpointCoordinator& checkpoints, const std::atomic<bool>& stop,
+               std::chrono::seconds lag_log_interval);
+
+  Status run();
+  // Milliseconds; -1 before the first transaction.
+  int64_t lag_ms() const;
+
+ private:
+  Status checkpoint();
+  void log_progress();
+
+  binlog::ReplicationClient& source_;
+  TransactionAssembler& assembler_;
+  TableBatches& batches_;
+  CheckpointCoordinator& checkpoints_;
+  const std::atomic<bool>& stop_;
+  std::chrono::seconds lag_log_interval_;
+  bool caught_up_ = false;
+  std::chrono::steady_clock::time_point last_log_{};
+};
+
+}  // namespace mysql2ch::pipeline

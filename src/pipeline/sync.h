@@ -1,0 +1,40 @@
+// `mysql2ch sync`: everything between a configuration and a running mirror.
+//
+// 1. Opens the destination and the checkpoint stores (local state database, ClickHouse mirror), creates the
+//    destination tables of every selected table that lacks one (schemas from information_schema).
+// 2. Snapshots the tables the state store does not have as done (snapshot/snapshot_runner.h: the position is
+//    recorded before the first chunk and becomes the initial checkpoint; chunks take the counter's last value).
+//    When only the destination mirror has a checkpoint (a new host, or the state directory lost), the
+//    snapshot is taken as done by whoever wrote that checkpoint and streaming resumes from it.
+// 3. Streams from that position (StreamRunner) with the ReplicationClient, which reconnects on its own after
+//    source restarts and network drops; a ClickHouse outage pauses the reader (TableBatches retries).
+// 4. --once: the dump is non-blocking, so the run ends at the source's position at start, checkpointed.
+//    Otherwise it runs until `stop` is set, then flushes and checkpoints.
+// A position the source no longer has (purged binlog, GTIDs gone) is reported at start with the checkpoint's
+// position and the source's oldest binlog and purged GTIDs.
+//
+// DDL: TRUNCATE is applied in stream order; column changes follow the TABLE_MAP layouts (clickhouse_destination.h);
+// other statements are logged.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+
+#include "common/result.h"
+#include "config/config.h"
+
+namespace mysql2ch::pipeline {
+
+struct SyncOptions {
+  bool once = false;
+  std::chrono::seconds progress_interval{10};
+  std::chrono::milliseconds heartbeat_period{1000};
+};
+
+Status run_sync(const Config& config, const SyncOptions& options, const std::atomic<bool>& stop);
+
+// `mysql2ch status`: the checkpoint (position, version counter, last applied commit and its age), from the local
+// state, else from the destination mirror. Never prints secrets.
+Result<std::string> describe_status(const Config& config);
+
+}  // namespace mysql2ch::pipeline

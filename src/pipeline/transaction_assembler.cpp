@@ -1,0 +1,192 @@
+#include "pipeline/transaction_assembler.h"
+
+#include <fmt/core.h>
+
+#include "pipeline/statement_kind.h"
+
+namespace mysql2ch::pipeline {
+namespace {
+
+// Equality of two key values as the destination stores them (bytes, not collations).
+bool same_value(const schema::Value& a, const schema::Value& b) {
+  using schema::ValueKind;
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case ValueKind::kAbsent:
+    case ValueKind::kNull: return true;
+    case ValueKind::kInt: return a.i == b.i;
+    case ValueKind::kUint:
+    case ValueKind::kEnum:
+    case ValueKind::kSet:
+    case ValueKind::kBit: return a.u == b.u;
+    case ValueKind::kFloat: return a.f == b.f;
+    case ValueKind::kDouble: return a.d == b.d;
+    case ValueKind::kDecimal: return a.decimal() == b.decimal();
+    case ValueKind::kDate:
+    case ValueKind::kDateTime:
+    case ValueKind::kTimestamp:
+    case ValueKind::kTime:
+      return a.t.year == b.t.year && a.t.month == b.t.month && a.t.day == b.t.day && a.t.hour == b.t.hour &&
+             a.t.minute == b.t.minute && a.t.second == b.t.second && a.t.microsecond == b.t.microsecond &&
+             a.t.negative == b.t.negative;
+    default: return a.bytes == b.bytes;
+  }
+}
+
+bool key_changed(const schema::TableSchema& table, std::span<const schema::Value> before,
+                 std::span<const schema::Value> after) {
+  for (uint32_t k : table.primary_key) {
+    if (k >= before.size() || k >= after.size() || !same_value(before[k], after[k])) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TransactionAssembler::TransactionAssembler(TableBatches& batches, TableFilter& filter, DdlHandler& ddl,
+                                           uint64_t next_version, uint64_t spill_bytes)
+    : batches_(batches), filter_(filter), ddl_(ddl), next_version_(next_version), spill_bytes_(spill_bytes) {}
+
+std::string TransactionAssembler::where(const binlog::EventInfo& info) {
+  return fmt::format("{}:{}", info.file, info.pos);
+}
+
+void TransactionAssembler::begin(const binlog::EventInfo& info) {
+  open_ = true;
+  in_begin_ = false;
+  standalone_ = false;
+  first_version_ = next_version_;
+  commit_us_ = info.header != nullptr ? uint64_t{info.header->timestamp} * 1000000 : 0;
+  gtid_.clear();
+  table_index_.clear();
+  tables_.clear();
+  store_.clear();
+  pending_.clear();
+}
+
+void TransactionAssembler::discard() {
+  next_version_ = first_version_;
+  open_ = false;
+  in_begin_ = false;
+  table_index_.clear();
+  tables_.clear();
+  store_.clear();
+  pending_.clear();
+}
+
+Status TransactionAssembler::on_gtid(const binlog::EventInfo& info, const binlog::GtidEvent& gtid) {
+  if (open_ && !pending_.empty()) {
+    return make_error(ErrorCode::kProtocol, "GTID event at {} inside an unfinished transaction {}", where(info), gtid_);
+  }
+  begin(info);
+  gtid_ = gtid.text();
+  if (gtid.immediate_commit_us != 0) commit_us_ = gtid.immediate_commit_us;
+  standalone_ = gtid.mariadb && gtid.standalone;
+  // A MariaDB event group that is not standalone is a transaction without a BEGIN event of its own.
+  in_begin_ = gtid.mariadb && !gtid.standalone;
+  return {};
+}
+
+Status TransactionAssembler::on_query(const binlog::EventInfo& info, const binlog::QueryEvent& q) {
+  if (q.is_begin()) {
+    if (!open_) begin(info);
+    in_begin_ = true;
+    return {};
+  }
+  if (q.is_commit() || q.is_rollback()) return end(info);
+  const StatementKind kind = classify_statement(q.query);
+  if (kind.kind == StatementKind::Kind::kTransactionControl) return {};
+  if (in_begin_) {
+    // Row-based logging leaves only transaction control inside BEGIN ... COMMIT; a statement here would be
+    // statement-based replication of data, which cannot be mirrored exactly.
+    return make_error(ErrorCode::kUnsupported,
+                      "statement logged inside a transaction at {} (binlog_format must be ROW): {}", where(info),
+                      q.query.substr(0, 200));
+  }
+  // DDL: a transaction of its own.
+  if (!open_) begin(info);
+  TRY(hand_over());
+  TRY(batches_.flush_all());
+  if (kind.kind == StatementKind::Kind::kTruncate) {
+    const std::string db = kind.database.empty() ? std::string(q.database) : kind.database;
+    if (filter_.selected(db, kind.table)) TRY(batches_.truncate(db, kind.table));
+  } else {
+    TRY(ddl_.on_ddl(q.database, q.query, where(info)));
+  }
+  return end(info);
+}
+
+Status TransactionAssembler::on_xid(const binlog::EventInfo& info, uint64_t) { return end(info); }
+
+Status TransactionAssembler::on_table_map(const binlog::EventInfo& info, const binlog::TableMap&) {
+  if (!open_) begin(info);
+  return {};
+}
+
+bool TransactionAssembler::wants_rows(const binlog::TableMap& map) {
+  if (!filter_.selected(map.schema.database, map.schema.table)) return false;
+  if (table_index_.find(map.table_id) == table_index_.end()) {
+    table_index_.emplace(map.table_id, static_cast<uint32_t>(tables_.size()));
+    tables_.push_back(map.schema);
+  } else {
+    tables_[table_index_[map.table_id]] = map.schema;
+  }
+  return true;
+}
+
+Status TransactionAssembler::hold(uint32_t table, std::span<const schema::Value> image, bool is_deleted) {
+  const auto row = static_cast<uint32_t>(store_.append(image));
+  pending_.push_back(PendingRow{table, row, next_version_++, is_deleted});
+  if (store_.bytes() >= spill_bytes_) TRY(hand_over());
+  return {};
+}
+
+Status TransactionAssembler::on_row(const binlog::EventInfo& info, const binlog::RowChange& change) {
+  if (!open_) begin(info);
+  const auto it = table_index_.find(change.table->table_id);
+  if (it == table_index_.end()) {
+    return make_error(ErrorCode::kInternal, "rows at {} for table id {} that was not selected", where(info),
+                      change.table->table_id);
+  }
+  const uint32_t table = it->second;
+  const schema::TableSchema& schema = tables_[table];
+  for (const auto& image : {change.before, change.after}) {
+    for (const auto& v : image) {
+      if (v.kind == schema::ValueKind::kAbsent) {
+        return make_error(ErrorCode::kUnsupported,
+                          "{} on {}.{} at {}: the row image lacks columns (set binlog_row_image=FULL)",
+                          binlog::row_op_name(change.op), schema.database, schema.table, where(info));
+      }
+    }
+  }
+  switch (change.op) {
+    case binlog::RowOp::kInsert: return hold(table, change.after, false);
+    case binlog::RowOp::kDelete: return hold(table, change.before, true);
+    case binlog::RowOp::kUpdate:
+      if (key_changed(schema, change.before, change.after)) TRY(hold(table, change.before, true));
+      return hold(table, change.after, false);
+  }
+  return {};
+}
+
+Status TransactionAssembler::hand_over() {
+  for (const PendingRow& p : pending_) {
+    TRY(batches_.append(tables_[p.table], store_.row(p.row), p.version, p.is_deleted));
+  }
+  rows_ += pending_.size();
+  pending_.clear();
+  store_.clear();
+  return {};
+}
+
+Status TransactionAssembler::end(const binlog::EventInfo& info) {
+  if (!open_) begin(info);
+  TRY(hand_over());
+  open_ = false;
+  in_begin_ = false;
+  last_commit_us_ = commit_us_;
+  ++transactions_;
+  return {};
+}
+
+}  // namespace mysql2ch::pipeline
