@@ -266,6 +266,34 @@ TEST_P(SyncTest, ResumesFromTheDestinationMirrorWithoutLocalState) {
   expect_mirror_exact();
 }
 
+TEST_P(SyncTest, AddedAndDroppedColumnsConverge) {
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10), (2, 'two', 20)", db_));
+  sync_once();
+  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN c INT NULL", db_));
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (3, 'three', 30, 300)", db_));
+  exec(fmt::format("UPDATE {}.t1 SET c = 100 WHERE id = 1", db_));
+  sync_once();
+  expect_mirror_exact();
+  exec(fmt::format("ALTER TABLE {}.t1 DROP COLUMN b", db_));
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (4, 'four', 400)", db_));
+  sync_once();
+  expect_mirror_exact();
+}
+
+TEST_P(SyncTest, RenamedColumnStopsInsteadOfLosingValues) {
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10)", db_));
+  sync_once();
+  exec(fmt::format("ALTER TABLE {}.t1 RENAME COLUMN b TO b2", db_));
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (2, 'two', 20)", db_));
+  auto r = run_mysql2ch(fmt::format("sync --once -c {}", config_));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("no longer have column(s) b and now have b2"), std::string::npos) << r.err;
+  // The values of the old column are still in ClickHouse: nothing was dropped.
+  auto kept = run_mysql2ch(fmt::format("query -c {} \"SELECT b FROM {}.t1 FINAL WHERE id = 1\"", config_, db_));
+  EXPECT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_EQ(kept.out, "10\n");
+}
+
 // Runs `mysql2ch sync` (continuous) in the background.
 class Child {
  public:
