@@ -33,9 +33,9 @@ void BinlogJsonPrinter::prefix(const binlog::EventInfo& info) {
   }
   line_.assign(head_);
   char buf[24];
-  line_.append(buf, std::to_chars(buf, buf + sizeof buf, info.pos).ptr);
+  line_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, info.pos).ptr - buf));
   line_ += ",\"ts\":";
-  line_.append(buf, std::to_chars(buf, buf + sizeof buf, info.header->timestamp).ptr);
+  line_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, info.header->timestamp).ptr - buf));
 }
 
 void BinlogJsonPrinter::emit() {

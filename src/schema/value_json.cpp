@@ -292,13 +292,13 @@ void append_base64(std::string_view bytes, std::string& out) {
 void append_double(double v, std::string& out) {
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
 void append_float(float v, std::string& out) {
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
 Status append_value_json(const Value& v, const ColumnDef* column, std::string& out) {
@@ -306,9 +306,13 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
   switch (v.kind) {
     case ValueKind::kAbsent: return {};
     case ValueKind::kNull: out += "null"; return {};
-    case ValueKind::kInt: out.append(buf, std::to_chars(buf, buf + sizeof buf, v.i).ptr); return {};
+    case ValueKind::kInt:
+      out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.i).ptr - buf));
+      return {};
     case ValueKind::kUint:
-    case ValueKind::kBit: out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr); return {};
+    case ValueKind::kBit:
+      out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
+      return {};
     case ValueKind::kFloat:
       if (!std::isfinite(v.f)) return make_error(ErrorCode::kCorrupt, "FLOAT value is not finite");
       append_float(v.f, out);
@@ -340,7 +344,7 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
         }
       }
       *p++ = '"';
-      out.append(text, p);
+      out.append(text, static_cast<size_t>(p - text));
       return {};
     }
     case ValueKind::kString: return append_text_json(v.bytes, v.charset, out);
@@ -362,7 +366,7 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
       return {};
     case ValueKind::kEnum: {
       if (column == nullptr || column->labels.empty()) {
-        out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr);
+        out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
         return {};
       }
       if (v.u == 0) {
@@ -378,7 +382,7 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
     }
     case ValueKind::kSet: {
       if (column == nullptr || column->labels.empty()) {
-        out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr);
+        out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
         return {};
       }
       if (column->labels.size() < 64 && (v.u >> column->labels.size()) != 0) {

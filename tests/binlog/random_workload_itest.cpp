@@ -156,7 +156,9 @@ class WorkloadGenerator {
       }
       default: {
         json o = json::object();
-        for (int k = between(0, 4); k > 0; --k) o[std::string(1, static_cast<char>('a' + between(0, 5)))] = json_value(depth + 1);
+        for (int k = between(0, 4); k > 0; --k) {
+          o[std::string(1, static_cast<char>('a' + between(0, 5)))] = json_value(depth + 1);
+        }
         return o;
       }
     }
@@ -203,9 +205,11 @@ class WorkloadGenerator {
       static const char* const kLabels[] = {"a", "b", "c", "d"};
       std::string s;
       for (const char* l : kLabels) {
-        if (chance(50)) s += (s.empty() ? "" : ",") + std::string(l);
+        if (!chance(50)) continue;
+        if (!s.empty()) s += ",";
+        s += l;
       }
-      return "'" + s + "'";
+      return fmt::format("'{}'", s);
     }
     if (name == "j") return quote(json_value(0).dump());
     if (name == "bt") return std::to_string(between(0, 1023));
@@ -216,9 +220,14 @@ class WorkloadGenerator {
                                              "ts", "d",  "vc",  "bl",  "e",   "st",  "j",   "bt"};
 
   std::string row_values(int id) {
-    std::string s = "(" + std::to_string(id);
-    for (const char* c : kColumns) s += ", " + value(c);
-    return s + ")";
+    std::string s = "(";
+    s += std::to_string(id);
+    for (const char* c : kColumns) {
+      s += ", ";
+      s += value(c);
+    }
+    s += ")";
+    return s;
   }
 
   std::string insert(int rows) {
@@ -228,7 +237,8 @@ class WorkloadGenerator {
     for (int k = 0; k < rows; ++k) {
       const int id = fresh_id();
       ids_.insert(id);
-      s += (k == 0 ? "" : ", ") + row_values(id);
+      if (k != 0) s += ", ";
+      s += row_values(id);
     }
     return s;
   }
@@ -252,9 +262,12 @@ class WorkloadGenerator {
       const int n = between(1, 4);
       for (int k = 0; k < n; ++k) {
         const char* c = kColumns[between(0, static_cast<int>(std::size(kColumns)) - 1)];
-        s += (k == 0 ? "" : ", ") + std::string(c) + " = " + value(c);
+        if (k != 0) s += ", ";
+        s += c;
+        s += " = ";
+        s += value(c);
       }
-      return s + " WHERE id = " + std::to_string(*id);
+      return fmt::format("{} WHERE id = {}", s, *id);
     }
     if (kind < 64) {  // the primary key changes
       const int to = fresh_id();
@@ -269,7 +282,7 @@ class WorkloadGenerator {
     if (kind < 82) return json_update(*id);
     if (kind < 90) {
       ids_.erase(*id);
-      return "DELETE FROM t WHERE id = " + std::to_string(*id);
+      return fmt::format("DELETE FROM t WHERE id = {}", *id);
     }
     if (kind < 94) {
       const int to = *id + between(0, 8);

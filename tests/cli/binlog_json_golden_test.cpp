@@ -55,12 +55,15 @@ TEST_P(BinlogJsonGolden, OutputIsByteIdenticalToTheRecordedLines) {
   ADD_FAILURE() << "output has more lines than recorded";
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, BinlogJsonGolden, testing::Values("mysql", "mariadb", "mariadb-min"),
-                         [](const testing::TestParamInfo<const char*>& info) {
-                           std::string n = info.param;
-                           for (char& c : n) if (c == '-') c = '_';
-                           return n;
-                         });
+std::string FixtureName(const testing::TestParamInfo<const char*>& param) {
+  std::string n = param.param;
+  for (char& c : n) {
+    if (c == '-') c = '_';
+  }
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, BinlogJsonGolden, testing::Values("mysql", "mariadb", "mariadb-min"), FixtureName);
 
 }  // namespace
 }  // namespace mysql2ch
