@@ -585,7 +585,9 @@ Status EventParser::State::row_image(ByteReader& r, const TableMap& tm, std::spa
                                      size_t present_count, std::vector<Value>& values, bool partial_after,
                                      const std::vector<Value>* before_image) {
   const auto& cols = tm.schema.columns;
-  values.assign(cols.size(), Value::absent());
+  // Every slot is overwritten below (absent, null or decoded): resizing keeps the vector's storage without
+  // first filling each wide Value with a default.
+  values.resize(cols.size());
   std::span<const uint8_t> partial_bits;
   if (partial_after) {
     uint64_t options;
@@ -602,7 +604,10 @@ Status EventParser::State::row_image(ByteReader& r, const TableMap& tm, std::spa
   TRY(r.bytes((present_count + 7) / 8, nulls, "null bitmap"));
   size_t ordinal = 0, json_ordinal = 0;
   for (size_t k = 0; k < cols.size(); ++k) {
-    if (!bit_lsb(present, k)) continue;
+    if (!bit_lsb(present, k)) {
+      values[k] = Value::absent();
+      continue;
+    }
     const bool is_null = bit_lsb(nulls, ordinal++);
     const bool is_json = cols[k].type == ColumnType::kJson;
     const bool partial = is_json && !partial_bits.empty() && bit_lsb(partial_bits, json_ordinal);

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <charconv>
 #include <map>
 #include <memory>
 
@@ -16,16 +17,25 @@ namespace mysql2ch {
 
 Status BinlogJsonPrinter::on_gtid(const binlog::EventInfo&, const binlog::GtidEvent& g) {
   gtid_ = g.text();
+  head_file_.clear();  // the head is rebuilt for the new GTID
   return {};
 }
 
 void BinlogJsonPrinter::prefix(const binlog::EventInfo& info) {
-  line_.clear();
-  line_ += "{\"gtid\":";
-  schema::append_json_string(gtid_, line_);
-  line_ += ",\"file\":";
-  schema::append_json_string(info.file, line_);
-  line_ += fmt::format(",\"pos\":{},\"ts\":{}", info.pos, info.header->timestamp);
+  // Every line of a transaction starts with the same GTID and file: their escaped text is made once.
+  if (head_file_.empty() || head_file_ != info.file) {
+    head_file_ = info.file;
+    head_ = "{\"gtid\":";
+    schema::append_json_string(gtid_, head_);
+    head_ += ",\"file\":";
+    schema::append_json_string(info.file, head_);
+    head_ += ",\"pos\":";
+  }
+  line_.assign(head_);
+  char buf[24];
+  line_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, info.pos).ptr - buf));
+  line_ += ",\"ts\":";
+  line_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, info.header->timestamp).ptr - buf));
 }
 
 void BinlogJsonPrinter::emit() {
@@ -128,6 +138,8 @@ int run_binlog_file(const std::string& path, const std::string& tables, std::opt
     fmt::print(stderr, "mysql2ch: {}\n", reader.error().message());
     return kExitRuntime;
   }
+  // Lines are small and many: a large stdio buffer turns them into few write(2) calls.
+  std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
   binlog::EventParser parser;
   parser.set_file((*reader)->name());
   BinlogJsonPrinter printer(stdout, tables, limit);

@@ -70,6 +70,8 @@ class BinlogJsonPrinter : public binlog::EventHandler {
   uint64_t printed_ = 0;
   std::unordered_map<uint64_t, TableText> tables_;
   std::string gtid_;
+  std::string head_file_;  // the file head_ was made for; empty = head_ must be rebuilt
+  std::string head_;       // `{"gtid":..,"file":..,"pos":` of the current transaction
   std::string line_;
 };
 

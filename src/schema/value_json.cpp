@@ -20,44 +20,48 @@ std::string_view value_kind_name(ValueKind kind) {
 
 namespace {
 
-void append_digits(uint32_t v, int width, std::string& out) {
-  char buf[12];
-  int n = 0;
-  do {
-    buf[n++] = static_cast<char>('0' + v % 10);
+// Writes `v` as exactly `width` decimal digits (zero-padded; the caller guarantees v < 10^width) at `p`.
+char* put_digits(uint32_t v, int width, char* p) {
+  for (int k = width - 1; k >= 0; --k) {
+    p[k] = static_cast<char>('0' + v % 10);
     v /= 10;
-  } while (v != 0 && n < 11);
-  for (int k = n; k < width; ++k) out.push_back('0');
-  while (n > 0) out.push_back(buf[--n]);
-}
-
-void append_fraction(const Temporal& t, std::string& out) {
-  if (t.fsp == 0) return;
-  out.push_back('.');
-  char six[6];
-  uint32_t us = t.microsecond;
-  for (int k = 5; k >= 0; --k) {
-    six[k] = static_cast<char>('0' + us % 10);
-    us /= 10;
   }
-  out.append(six, t.fsp > 6 ? 6 : t.fsp);
+  return p + width;
 }
 
-void append_date(const Temporal& t, std::string& out) {
-  append_digits(t.year, 4, out);
-  out.push_back('-');
-  append_digits(t.month, 2, out);
-  out.push_back('-');
-  append_digits(t.day, 2, out);
+// Writes `v` zero-padded to at least `width` digits at `p` (YEAR and TIME hours fit in fixed widths, but
+// values read from odd SELECT text may not).
+char* put_min_digits(uint32_t v, int width, char* p) {
+  int n = 1;
+  for (uint32_t x = v; x >= 10; x /= 10) ++n;
+  return put_digits(v, n > width ? n : width, p);
 }
 
-void append_clock(const Temporal& t, std::string& out) {
-  append_digits(t.hour, 2, out);
-  out.push_back(':');
-  append_digits(t.minute, 2, out);
-  out.push_back(':');
-  append_digits(t.second, 2, out);
-  append_fraction(t, out);
+char* put_fraction(const Temporal& t, char* p) {
+  if (t.fsp == 0) return p;
+  *p++ = '.';
+  char six[6];
+  put_digits(t.microsecond % 1000000, 6, six);
+  const int n = t.fsp > 6 ? 6 : t.fsp;
+  std::memcpy(p, six, static_cast<size_t>(n));
+  return p + n;
+}
+
+char* put_date(const Temporal& t, char* p) {
+  p = put_min_digits(t.year, 4, p);
+  *p++ = '-';
+  p = put_min_digits(t.month, 2, p);
+  *p++ = '-';
+  return put_min_digits(t.day, 2, p);
+}
+
+char* put_clock(const Temporal& t, char* p) {
+  p = put_min_digits(t.hour, 2, p);
+  *p++ = ':';
+  p = put_min_digits(t.minute, 2, p);
+  *p++ = ':';
+  p = put_min_digits(t.second, 2, p);
+  return put_fraction(t, p);
 }
 
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -257,38 +261,44 @@ Status append_text_json(std::string_view text, Charset charset, std::string& out
 
 void append_base64(std::string_view bytes, std::string& out) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  size_t n = bytes.size(), k = 0;
+  const size_t n = bytes.size();
+  const size_t start = out.size();
+  out.resize(start + (n + 2) / 3 * 4);
+  char* o = out.data() + start;
+  size_t k = 0;
   for (; k + 3 <= n; k += 3) {
     const uint32_t v = static_cast<uint32_t>(p[k]) << 16 | static_cast<uint32_t>(p[k + 1]) << 8 | p[k + 2];
-    out.push_back(kB64[v >> 18]);
-    out.push_back(kB64[(v >> 12) & 63]);
-    out.push_back(kB64[(v >> 6) & 63]);
-    out.push_back(kB64[v & 63]);
+    o[0] = kB64[v >> 18];
+    o[1] = kB64[(v >> 12) & 63];
+    o[2] = kB64[(v >> 6) & 63];
+    o[3] = kB64[v & 63];
+    o += 4;
   }
   if (n - k == 1) {
     const uint32_t v = static_cast<uint32_t>(p[k]) << 16;
-    out.push_back(kB64[v >> 18]);
-    out.push_back(kB64[(v >> 12) & 63]);
-    out += "==";
+    o[0] = kB64[v >> 18];
+    o[1] = kB64[(v >> 12) & 63];
+    o[2] = '=';
+    o[3] = '=';
   } else if (n - k == 2) {
     const uint32_t v = static_cast<uint32_t>(p[k]) << 16 | static_cast<uint32_t>(p[k + 1]) << 8;
-    out.push_back(kB64[v >> 18]);
-    out.push_back(kB64[(v >> 12) & 63]);
-    out.push_back(kB64[(v >> 6) & 63]);
-    out.push_back('=');
+    o[0] = kB64[v >> 18];
+    o[1] = kB64[(v >> 12) & 63];
+    o[2] = kB64[(v >> 6) & 63];
+    o[3] = '=';
   }
 }
 
 void append_double(double v, std::string& out) {
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
 void append_float(float v, std::string& out) {
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
 Status append_value_json(const Value& v, const ColumnDef* column, std::string& out) {
@@ -296,9 +306,13 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
   switch (v.kind) {
     case ValueKind::kAbsent: return {};
     case ValueKind::kNull: out += "null"; return {};
-    case ValueKind::kInt: out.append(buf, std::to_chars(buf, buf + sizeof buf, v.i).ptr); return {};
+    case ValueKind::kInt:
+      out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.i).ptr - buf));
+      return {};
     case ValueKind::kUint:
-    case ValueKind::kBit: out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr); return {};
+    case ValueKind::kBit:
+      out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
+      return {};
     case ValueKind::kFloat:
       if (!std::isfinite(v.f)) return make_error(ErrorCode::kCorrupt, "FLOAT value is not finite");
       append_float(v.f, out);
@@ -313,24 +327,26 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
       out.push_back('"');
       return {};
     case ValueKind::kDate:
-      out.push_back('"');
-      append_date(v.t, out);
-      out.push_back('"');
-      return {};
     case ValueKind::kDateTime:
     case ValueKind::kTimestamp:
-      out.push_back('"');
-      append_date(v.t, out);
-      out.push_back(' ');
-      append_clock(v.t, out);
-      out.push_back('"');
+    case ValueKind::kTime: {
+      char text[64];  // the widest: "-" + 10-digit hours + ":mm:ss.ffffff" + quotes, or a date and a clock
+      char* p = text;
+      *p++ = '"';
+      if (v.kind == ValueKind::kTime) {
+        if (v.t.negative) *p++ = '-';
+        p = put_clock(v.t, p);
+      } else {
+        p = put_date(v.t, p);
+        if (v.kind != ValueKind::kDate) {
+          *p++ = ' ';
+          p = put_clock(v.t, p);
+        }
+      }
+      *p++ = '"';
+      out.append(text, static_cast<size_t>(p - text));
       return {};
-    case ValueKind::kTime:
-      out.push_back('"');
-      if (v.t.negative) out.push_back('-');
-      append_clock(v.t, out);
-      out.push_back('"');
-      return {};
+    }
     case ValueKind::kString: return append_text_json(v.bytes, v.charset, out);
     case ValueKind::kBytes:
       if (column != nullptr && column->type == ColumnType::kString && v.bytes.size() < column->max_length) {
@@ -350,7 +366,7 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
       return {};
     case ValueKind::kEnum: {
       if (column == nullptr || column->labels.empty()) {
-        out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr);
+        out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
         return {};
       }
       if (v.u == 0) {
@@ -366,7 +382,7 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
     }
     case ValueKind::kSet: {
       if (column == nullptr || column->labels.empty()) {
-        out.append(buf, std::to_chars(buf, buf + sizeof buf, v.u).ptr);
+        out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
         return {};
       }
       if (column->labels.size() < 64 && (v.u >> column->labels.size()) != 0) {
