@@ -202,6 +202,7 @@ std::vector<std::string> split(std::string_view s, char sep) {
 class TableWriterTest : public ::testing::TestWithParam<Transport> {
  protected:
   void SetUp() override {
+    if (GetParam() == Transport::kChdb) M2C_SKIP_WITHOUT_CHDB();
     conn_ = test::open_transport(GetParam());
     ASSERT_NE(conn_, nullptr);
     auto caps = conn_->capabilities();

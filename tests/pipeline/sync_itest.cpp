@@ -21,6 +21,7 @@
 #include <random>
 #include <thread>
 
+#include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
 #include "support/testenv.h"
 
@@ -64,6 +65,7 @@ class SyncTest : public testing::TestWithParam<Param> {
  protected:
   void SetUp() override {
     const Param& p = GetParam();
+    if (p.chdb && !chdb_loadable_in_this_build()) GTEST_SKIP() << "libchdb.so cannot load under ASan";
     db_ = "sync_" + p.name;
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
