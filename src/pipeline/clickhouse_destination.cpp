@@ -1,5 +1,7 @@
 #include "pipeline/clickhouse_destination.h"
 
+#include "pipeline/writer_sink.h"
+
 #include <fmt/ranges.h>
 
 #include <fmt/core.h>
@@ -13,20 +15,6 @@
 
 namespace mysql2ch::pipeline {
 namespace {
-
-class WriterSink final : public TableSink {
- public:
-  explicit WriterSink(TableWriter writer) : writer_(std::move(writer)) {}
-  Status append(std::span<const schema::Value> row, uint64_t version, bool is_deleted) override {
-    return writer_.append(row, version, is_deleted);
-  }
-  uint64_t buffered_rows() const override { return writer_.buffered_rows(); }
-  uint64_t buffered_bytes() const override { return writer_.buffered_bytes(); }
-  Status flush() override { return writer_.flush(); }
-
- private:
-  TableWriter writer_;
-};
 
 // name -> type of the table's columns; empty when the table does not exist.
 Result<std::vector<std::pair<std::string, std::string>>> actual_columns(ClickHouseConnection& conn,

@@ -6,8 +6,9 @@
 // lossy changes). So a restart from a checkpoint taken before a schema change already applied in ClickHouse,
 // or after it, converges on the layout of the rows being written.
 //
-// Known limit until DDL statements are parsed (schema tracker): a RENAME COLUMN is seen as DROP + ADD, so the
-// renamed column's old rows lose their values until those rows change again.
+// Known limit until DDL statements are parsed (schema tracker): a layout that both lost and gained columns (a
+// RENAME COLUMN, or DROP + ADD) cannot be told apart, so open() refuses it with an error naming the columns
+// rather than dropping values that a rename would keep.
 //
 // Threading: one thread; `connection` outlives this object and every sink it opened.
 #pragma once

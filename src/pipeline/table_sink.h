@@ -1,6 +1,7 @@
-// Where the pipeline's rows go: one TableSink per destination table, made by DestinationTables. The
-// ClickHouse implementation wraps the destination's TableWriter (clickhouse_sinks.h); the interface keeps the
-// pipeline's ordering and checkpoint logic independent of the transport.
+// Where the pipeline's rows go: one TableSink per destination table, made by DestinationTables. The stream and
+// the snapshot write through the same interface (snapshot::SnapshotSink); the ClickHouse implementation wraps a
+// TableWriter (writer_sink.h). The interface keeps the pipeline's ordering and checkpoint logic independent of
+// the transport.
 //
 // Contract of a TableSink (the pipeline relies on each point):
 // - append() buffers one row (values in the source schema the sink was opened with) with its version and
@@ -10,25 +11,17 @@
 // Threading: one thread at a time.
 #pragma once
 
-#include <cstdint>
 #include <memory>
-#include <span>
 #include <string_view>
 
 #include "common/result.h"
 #include "schema/column.h"
 #include "schema/value.h"
+#include "snapshot/snapshot_sink.h"
 
 namespace mysql2ch::pipeline {
 
-class TableSink {
- public:
-  virtual ~TableSink() = default;
-  virtual Status append(std::span<const schema::Value> row, uint64_t version, bool is_deleted) = 0;
-  virtual uint64_t buffered_rows() const = 0;
-  virtual uint64_t buffered_bytes() const = 0;
-  virtual Status flush() = 0;
-};
+using TableSink = snapshot::SnapshotSink;
 
 // The destination as a set of tables.
 class DestinationTables {
