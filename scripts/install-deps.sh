@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ make pkg-config
-  libmariadb-dev libcurl4-openssl-dev libzstd-dev libssl-dev libsqlite3-dev zlib1g-dev
+  libmariadb-dev libcurl4-openssl-dev libzstd-dev liblz4-dev libssl-dev libsqlite3-dev zlib1g-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 test_pkgs=(mariadb-server mariadb-client clickhouse-server clickhouse-client sysbench openssl curl

@@ -9,6 +9,7 @@
 
 #include "check/privilege_probe.h"
 #include "clickhouse/connection.h"
+#include "clickhouse/request_body_encoder.h"
 #include "clickhouse/server_error.h"
 #include "common/strings.h"
 
@@ -155,6 +156,7 @@ class DestinationChecker {
     if (!check_reachable()) return;
     check_transport_security();
     if (!check_auth_and_version()) return;
+    check_compression();
     check_privileges();
   }
 
@@ -254,6 +256,24 @@ class DestinationChecker {
         "destination.version", "ClickHouse version",
         fmt::format("{}{} ({})", capabilities_.version.text, chdb() ? " (chDB)" : "", capabilities_.summary()));
     return true;
+  }
+
+  void check_compression() {
+    const RequestCompression c = config_.destination.compression;
+    const std::string title = "insert compression (destination.compression)";
+    if (chdb()) {
+      report_.info("destination.compression", title, "not applicable: embedded engine, no network");
+    } else if (c == RequestCompression::kNone) {
+      report_.info("destination.compression", title, "none: insert bodies are sent uncompressed");
+    } else if (c == RequestCompression::kGzip || capabilities_.zstd_lz4_bodies) {
+      report_.pass("destination.compression", title,
+                   fmt::format("{}: accepted by ClickHouse {}", content_encoding(c), capabilities_.version.text));
+    } else {
+      report_.fail("destination.compression", title,
+                   fmt::format("{}: ClickHouse {} accepts only gzip request bodies (zstd and lz4 need 22.10 or newer)",
+                               content_encoding(c), capabilities_.version.text),
+                   "set destination.compression to gzip or none");
+    }
   }
 
   void check_privileges() {

@@ -26,6 +26,7 @@ constexpr Feature kFeatures[] = {
     {&ServerCapabilities::big_decimal, 21, 9, "Decimal256"},
     {&ServerCapabilities::bool_type, 21, 12, "Bool"},
     {&ServerCapabilities::insert_deduplication_token, 22, 2, "insert_deduplication_token"},
+    {&ServerCapabilities::zstd_lz4_bodies, 22, 10, "zstd/lz4 request bodies"},
     {&ServerCapabilities::replacing_is_deleted, 23, 2, "ReplacingMergeTree is_deleted"},
     {&ServerCapabilities::json_type, 24, 8, "JSON type"},
 };

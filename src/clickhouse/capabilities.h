@@ -36,6 +36,7 @@ struct ServerCapabilities {
   bool insert_deduplication_token = false;  // the insert_deduplication_token setting
   bool replacing_is_deleted = false;        // ReplacingMergeTree(version, is_deleted)
   bool json_type = false;                   // the JSON column type (opt-in by configuration)
+  bool zstd_lz4_bodies = false;             // request bodies with Content-Encoding zstd or lz4 (gzip: always)
 
   static ServerCapabilities from_version(const ServerVersion& version);
 

@@ -100,6 +100,7 @@ Result<std::unique_ptr<ClickHouseConnection>> open_clickhouse(const DestinationC
                                                               const std::string& base_dir, const EnvLookup& env) {
   TRY_ASSIGN(DestinationUrl url, parse_destination_url(destination.url, base_dir));
   if (url.kind == DestinationUrl::Kind::kChdb) {
+    // destination.compression concerns the network between us and a server; an embedded engine has none.
     TRY_ASSIGN(auto chdb, ChdbConnection::open(url.path, env));
     return std::unique_ptr<ClickHouseConnection>(std::move(chdb));
   }
@@ -110,6 +111,7 @@ Result<std::unique_ptr<ClickHouseConnection>> open_clickhouse(const DestinationC
   options.tls = destination.tls;
   options.connect_timeout_s = destination.connect_timeout_s;
   options.request_timeout_s = destination.request_timeout_s;
+  options.compression = destination.compression;
   TRY_ASSIGN(auto http, HttpConnection::open(std::move(options)));
   return std::unique_ptr<ClickHouseConnection>(std::move(http));
 }

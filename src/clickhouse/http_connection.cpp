@@ -5,7 +5,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "clickhouse/gzip_stream.h"
+#include "clickhouse/request_body_encoder.h"
 #include "clickhouse/server_error.h"
 #include "common/strings.h"
 
@@ -49,15 +49,14 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-struct GzipUpload {
-  GzipUpload(std::string_view bytes, int level) : stream(bytes, level) {}
-  GzipStream stream;
+struct CompressedUpload {
+  std::unique_ptr<RequestBodyEncoder> encoder;
   std::optional<Error> failure;
 };
 
-size_t on_gzip_read(char* out, size_t size, size_t count, void* user) {
-  auto* upload = static_cast<GzipUpload*>(user);
-  auto n = upload->stream.read(out, size * count);
+size_t on_compressed_read(char* out, size_t size, size_t count, void* user) {
+  auto* upload = static_cast<CompressedUpload*>(user);
+  auto n = upload->encoder->read(out, size * count);
   if (!n.ok()) {
     upload->failure = n.error();
     return CURL_READFUNC_ABORT;
@@ -149,16 +148,17 @@ Result<std::string> HttpConnection::perform(const std::string& url, const Body& 
   TRY(append_header(headers, "X-ClickHouse-User: " + options_.user));
   if (!options_.password.empty()) TRY(append_header(headers, "X-ClickHouse-Key: " + options_.password.reveal()));
 
-  std::optional<GzipUpload> gzip;
+  std::optional<CompressedUpload> upload;
   if (post) {
     curl_easy_setopt(curl_, CURLOPT_POST, 1L);
-    if (body.gzip) {
-      gzip.emplace(body.bytes, options_.gzip_level);
-      TRY(append_header(headers, "Content-Encoding: gzip"));
+    if (body.compressed) {
+      TRY_ASSIGN(auto encoder, make_request_body_encoder(options_.compression, body.bytes, options_.compression_level));
+      upload.emplace(CompressedUpload{std::move(encoder), std::nullopt});
+      TRY(append_header(headers, fmt::format("Content-Encoding: {}", content_encoding(options_.compression))));
       // The compressed size is unknown until the end: send it chunked.
       TRY(append_header(headers, "Transfer-Encoding: chunked"));
-      curl_easy_setopt(curl_, CURLOPT_READFUNCTION, &on_gzip_read);
-      curl_easy_setopt(curl_, CURLOPT_READDATA, &*gzip);
+      curl_easy_setopt(curl_, CURLOPT_READFUNCTION, &on_compressed_read);
+      curl_easy_setopt(curl_, CURLOPT_READDATA, &*upload);
     } else {
       // POSTFIELDS does not copy: libcurl sends straight from the caller's buffer.
       // (A null pointer would make libcurl read the body from stdin: an empty body is "".)
@@ -177,7 +177,7 @@ Result<std::string> HttpConnection::perform(const std::string& url, const Body& 
   if (curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK && new_connections > 0) {
     connections_opened_ += static_cast<uint64_t>(new_connections);
   }
-  if (gzip && gzip->failure) return *gzip->failure;
+  if (upload && upload->failure) return *upload->failure;
   if (rc != CURLE_OK) return transfer_error(rc);
   long status = 0;
   curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
@@ -301,7 +301,17 @@ Status HttpConnection::insert(std::string_view target, std::string_view format, 
                               const RequestOptions& options) {
   const std::string statement = fmt::format("INSERT INTO {} FORMAT {}", target, format);
   const std::string url = url_for("/", {{"query", statement}}, options);
-  TRY(perform(url, Body{data, options_.gzip_request_bodies}, true));
+  const bool compressed = options_.compression != RequestCompression::kNone;
+  if (compressed && options_.compression != RequestCompression::kGzip) {
+    TRY_ASSIGN(ServerCapabilities caps, capabilities());
+    if (!caps.zstd_lz4_bodies) {
+      return make_error(ErrorCode::kConfig,
+                        "destination.compression: {}: ClickHouse {} at {} accepts only gzip-compressed request bodies "
+                        "(zstd and lz4 need 22.10 or newer); set compression to gzip or none",
+                        content_encoding(options_.compression), caps.version.text, endpoint());
+    }
+  }
+  TRY(perform(url, Body{data, compressed}, true));
   return {};
 }
 

@@ -25,8 +25,10 @@ struct HttpOptions {
   DestinationTls tls;  // https only: CA file, client certificate and key, verify on/off
   unsigned connect_timeout_s = 10;
   unsigned request_timeout_s = 300;  // whole request, body upload and response included
-  bool gzip_request_bodies = false;  // insert bodies sent with Content-Encoding: gzip (compressed on the fly)
-  int gzip_level = 1;
+  // Insert bodies compressed on the fly with this Content-Encoding; zstd and lz4 are refused (kConfig) at the
+  // first insert when the server is older than 22.10.
+  RequestCompression compression = RequestCompression::kNone;
+  int compression_level = 0;  // 0: the codec's fast default (request_body_encoder.h)
 };
 
 class HttpConnection final : public ClickHouseConnection {
@@ -47,7 +49,7 @@ class HttpConnection final : public ClickHouseConnection {
  private:
   struct Body {
     std::string_view bytes;
-    bool gzip = false;
+    bool compressed = false;  // with options_.compression
   };
   struct Param {
     std::string_view name;

@@ -297,6 +297,11 @@ Status parse_destination(Section s, DestinationConfig& c) {
   TRY(s.integer("connect_timeout_s", c.connect_timeout_s, 1, 3600));
   TRY(s.integer("request_timeout_s", c.request_timeout_s, 1, 86400));
   TRY(s.choice("json", c.json, {{"string", JsonMapping::kString}, {"native", JsonMapping::kNative}}));
+  TRY(s.choice("compression", c.compression,
+               {{"none", RequestCompression::kNone},
+                {"gzip", RequestCompression::kGzip},
+                {"zstd", RequestCompression::kZstd},
+                {"lz4", RequestCompression::kLz4}}));
   const std::vector<std::pair<std::string, DatePolicy>> date_policies = {
       {"null", DatePolicy::kNull}, {"clamp", DatePolicy::kClamp}, {"error", DatePolicy::kError}};
   for (auto [key, out] : {std::pair{"zero_dates", &c.zero_dates}, std::pair{"out_of_range_dates", &c.out_of_range_dates}}) {

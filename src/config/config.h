@@ -50,6 +50,11 @@ enum class Naming { kMirror, kPrefix };
 // Nullable).
 enum class JsonMapping { kString, kNative };
 
+// Content-Encoding of insert bodies sent over HTTP(S), compressed on the fly: `none`, `gzip` (every server),
+// `zstd` or `lz4` (ClickHouse 22.10 and newer; an older server is refused with a clear error at the first
+// insert). Ignored for chdb://, which has no network in between.
+enum class RequestCompression { kNone, kGzip, kZstd, kLz4 };
+
 // What to store for a DATE/DATETIME/TIMESTAMP value the ClickHouse type cannot hold: `null` (the column is
 // made Nullable; never for primary-key columns, where such a value is an error), `clamp` (the type's nearest
 // bound; a zero date becomes the minimum, 1900-01-01), `error` (stop, naming the table and column).
@@ -66,6 +71,7 @@ struct DestinationConfig {
   unsigned connect_timeout_s = 10;
   unsigned request_timeout_s = 300;
   JsonMapping json = JsonMapping::kString;
+  RequestCompression compression = RequestCompression::kNone;
   DatePolicy zero_dates = DatePolicy::kNull;          // 0000-00-00 and dates with a zero month or day
   DatePolicy out_of_range_dates = DatePolicy::kError;  // outside Date32/DateTime64 (1900..2299)
 };

@@ -126,6 +126,20 @@ TEST_F(DestinationCheck, ClickHouse1816OverVerifiedHttpsPassesAndLeavesNoProbeTa
   server_query("DROP DATABASE IF EXISTS dest_chk_https");
 }
 
+TEST_F(DestinationCheck, CompressionIsCheckedAgainstWhatTheServerAccepts) {
+  const std::string base = "  url: " + http_url() + "\n  user: cdc\n  password: cdcpass\n  database: dest_chk_comp\n";
+  auto none = check(base);
+  EXPECT_EQ(none["destination.compression"].state, "info");
+  auto gzip = check(base + "  compression: gzip\n");
+  EXPECT_EQ(gzip["destination.compression"].state, "pass") << gzip["destination.compression"].found;
+  EXPECT_TRUE(contains(gzip["destination.compression"].found, "gzip: accepted by ClickHouse 18.16.1"));
+  auto zstd = check(base + "  compression: zstd\n");
+  EXPECT_EQ(zstd["destination.compression"].state, "fail");
+  EXPECT_TRUE(contains(zstd["destination.compression"].found, "need 22.10 or newer"));
+  EXPECT_EQ(zstd["destination.compression"].fix, "set destination.compression to gzip or none");
+  server_query("DROP DATABASE IF EXISTS dest_chk_comp");
+}
+
 TEST_F(DestinationCheck, UnverifiedTlsIsAWarning) {
   auto items = check("  url: " + https_url() +
                      "\n  user: cdc\n  password: cdcpass\n  database: dest_chk_unverified\n"

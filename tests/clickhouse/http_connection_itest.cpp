@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "clickhouse/http_connection.h"
+#include "clickhouse/request_body_encoder.h"
 #include "clickhouse/server_error.h"
 #include "support/clickhouse_transports.h"
 #include "support/testenv.h"
@@ -186,8 +187,8 @@ TEST(HttpConnection, APeerThatNeverAnswersEndsInATimeoutNotAHang) {
 
 TEST(HttpConnection, GzipBodiesAreDecompressedByTheServer) {
   HttpOptions o = test::http_options(false);
-  o.gzip_request_bodies = true;
-  o.gzip_level = 6;
+  o.compression = RequestCompression::kGzip;
+  o.compression_level = 6;
   auto c = open(std::move(o));
   ASSERT_TRUE(c->execute("DROP DATABASE IF EXISTS ch_itest_gzip").ok());
   ASSERT_TRUE(c->execute("CREATE DATABASE ch_itest_gzip").ok());
@@ -200,6 +201,35 @@ TEST(HttpConnection, GzipBodiesAreDecompressedByTheServer) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, "20000\t1\n");
   EXPECT_TRUE(c->execute("DROP DATABASE ch_itest_gzip").ok());
+}
+
+// 18.16 knows only gzip and deflate request bodies: zstd and lz4 must be refused before anything is sent,
+// with a message naming the setting and the way out, and never retried.
+TEST(HttpConnection, ZstdAndLz4BodiesAreRefusedByName_OnServersOlderThan22_10) {
+  for (RequestCompression compression : {RequestCompression::kZstd, RequestCompression::kLz4}) {
+    HttpOptions o = test::http_options(false);
+    o.compression = compression;
+    auto c = open(std::move(o));
+    auto caps = c->capabilities();
+    ASSERT_TRUE(caps.ok()) << caps.error().message();
+    ASSERT_FALSE(caps->zstd_lz4_bodies) << "this test needs a server older than 22.10, got " << caps->version.text;
+    ASSERT_TRUE(c->execute("CREATE DATABASE IF NOT EXISTS ch_itest_zstd").ok());
+    ASSERT_TRUE(c->execute("CREATE TABLE IF NOT EXISTS ch_itest_zstd.t (id UInt64) ENGINE = MergeTree ORDER BY id").ok());
+    test::RowBinary rows;
+    rows.fixed<uint64_t>(1);
+    auto st = c->insert("ch_itest_zstd.t", "RowBinary", rows.bytes());
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code(), ErrorCode::kConfig);
+    EXPECT_FALSE(st.error().retryable());
+    EXPECT_NE(st.error().message().find("destination.compression: " + std::string(content_encoding(compression))),
+              std::string::npos)
+        << st.error().message();
+    EXPECT_NE(st.error().message().find("set compression to gzip or none"), std::string::npos);
+    auto count = c->query("SELECT count() FROM ch_itest_zstd.t", "TabSeparated");
+    ASSERT_TRUE(count.ok());
+    EXPECT_EQ(*count, "0\n");
+    EXPECT_TRUE(c->execute("DROP DATABASE ch_itest_zstd").ok());
+  }
 }
 
 }  // namespace

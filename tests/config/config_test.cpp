@@ -228,3 +228,27 @@ TEST(Config, DestinationTypeMappingKeys) {
 
 }  // namespace
 }  // namespace mysql2ch
+
+namespace mysql2ch {
+namespace {
+
+TEST(Config, DestinationCompressionDefaultsToNoneAndNamesTheChoicesWithTheLine) {
+  auto c = parse(kMinimal);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->destination.compression, RequestCompression::kNone);
+  for (const auto& [text, want] : {std::pair{"gzip", RequestCompression::kGzip}, std::pair{"zstd", RequestCompression::kZstd},
+                                   std::pair{"lz4", RequestCompression::kLz4}, std::pair{"none", RequestCompression::kNone}}) {
+    c = parse(std::string(kMinimal) + "  compression: " + text + "\n");
+    ASSERT_TRUE(c.ok()) << c.error().message();
+    EXPECT_EQ(c->destination.compression, want) << text;
+  }
+  c = parse(std::string(kMinimal) + "  compression: brotli\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message().find("destination.compression"), std::string::npos) << c.error().message();
+  EXPECT_NE(c.error().message().find("'brotli' is not one of: none, gzip, zstd, lz4"), std::string::npos)
+      << c.error().message();
+  EXPECT_NE(c.error().message().find("mirror.yaml:8:"), std::string::npos) << c.error().message();
+}
+
+}  // namespace
+}  // namespace mysql2ch

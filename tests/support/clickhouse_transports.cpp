@@ -50,7 +50,7 @@ std::unique_ptr<ClickHouseConnection> open_transport(Transport t) {
     return c.ok() ? std::move(c).value() : nullptr;
   }
   HttpOptions o = http_options(t != Transport::kHttp);
-  o.gzip_request_bodies = t == Transport::kHttpsGzip;
+  if (t == Transport::kHttpsGzip) o.compression = RequestCompression::kGzip;
   auto c = HttpConnection::open(std::move(o));
   EXPECT_TRUE(c.ok()) << c.error().message();
   return c.ok() ? std::move(c).value() : nullptr;
