@@ -4,35 +4,14 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/digits.h"
+
 namespace mysql2ch::schema {
 namespace {
 constexpr int kDigitsPerGroup = 9;
 constexpr std::array<int, 10> kBytesForDigits = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
 constexpr std::array<uint32_t, 10> kPow10 = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
                                              1000000000};
-
-// "00".."99": decimal digits two at a time.
-constexpr std::array<char, 200> kDigitPairs = [] {
-  std::array<char, 200> d{};
-  for (size_t k = 0; k < 100; ++k) {
-    d[2 * k] = static_cast<char>('0' + k / 10);
-    d[2 * k + 1] = static_cast<char>('0' + k % 10);
-  }
-  return d;
-}();
-
-// Writes `v` as exactly `digits` digits, zero-padded (the caller guarantees v < 10^digits), at `p`.
-char* put_fixed(uint32_t v, int digits, char* p) {
-  char* const end = p + digits;
-  char* q = end;
-  while (q - p >= 2) {
-    q -= 2;
-    std::memcpy(q, &kDigitPairs[(v % 100) * 2], 2);
-    v /= 100;
-  }
-  if (q > p) *--q = static_cast<char>('0' + v % 10);
-  return end;
-}
 
 uint32_t read_be(const uint8_t* p, int n, uint8_t mask) {
   uint32_t v = 0;
@@ -82,7 +61,7 @@ Status decode_decimal_binary(std::span<const uint8_t> in, int precision, int sca
   auto int_group = [&](int digits, int bytes) {
     const uint32_t v = group(digits, bytes);
     if (nonzero) {
-      t = put_fixed(v, digits, t);
+      t = put_fixed_digits(v, digits, t);
     } else if (v != 0) {
       t = std::to_chars(t, t + 10, v).ptr;
       nonzero = true;
@@ -96,12 +75,12 @@ Status decode_decimal_binary(std::span<const uint8_t> in, int precision, int sca
     for (int g = 0; g < full_frac; ++g) {
       const uint32_t v = group(kDigitsPerGroup, 4);
       nonzero = nonzero || v != 0;
-      t = put_fixed(v, kDigitsPerGroup, t);
+      t = put_fixed_digits(v, kDigitsPerGroup, t);
     }
     if (trail > 0) {
       const uint32_t v = group(trail, kBytesForDigits[static_cast<size_t>(trail)]);
       nonzero = nonzero || v != 0;
-      t = put_fixed(v, trail, t);
+      t = put_fixed_digits(v, trail, t);
     }
   }
   if (!in_range) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <type_traits>
 
+#include "common/digits.h"
 #include "schema/json_binary.h"
 
 namespace mysql2ch::schema {
@@ -22,35 +23,27 @@ std::string_view value_kind_name(ValueKind kind) {
 
 namespace {
 
-// Writes `v` as exactly `width` decimal digits (zero-padded; the caller guarantees v < 10^width) at `p`.
-char* put_digits(uint32_t v, int width, char* p) {
-  for (int k = width - 1; k >= 0; --k) {
-    p[k] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
-  return p + width;
-}
-
 // Writes `v` zero-padded to at least `width` digits at `p` (YEAR and TIME hours fit in fixed widths, but
 // values read from odd SELECT text may not).
 char* put_min_digits(uint32_t v, int width, char* p) {
+  if (width == 2 && v < 100) return put_two_digits(v, p);
   int n = 1;
   for (uint32_t x = v; x >= 10; x /= 10) ++n;
-  return put_digits(v, n > width ? n : width, p);
+  return put_fixed_digits(v, n > width ? n : width, p);
 }
 
 char* put_fraction(const Temporal& t, char* p) {
   if (t.fsp == 0) return p;
   *p++ = '.';
   char six[6];
-  put_digits(t.microsecond % 1000000, 6, six);
+  put_fixed_digits(t.microsecond % 1000000, 6, six);
   const int n = t.fsp > 6 ? 6 : t.fsp;
   std::memcpy(p, six, static_cast<size_t>(n));
   return p + n;
 }
 
 char* put_date(const Temporal& t, char* p) {
-  p = put_min_digits(t.year, 4, p);
+  p = t.year < 10000 ? put_fixed_digits(t.year, 4, p) : put_min_digits(t.year, 4, p);
   *p++ = '-';
   p = put_min_digits(t.month, 2, p);
   *p++ = '-';
@@ -294,12 +287,38 @@ Status check_utf8(std::string_view text, Charset charset) {
   return {};
 }
 
+// True when every byte is printable ASCII other than '"' and '\\': such text is valid in every charset
+// handled here and is its own JSON string body, so one pass replaces validating and escaping.
+bool plain_ascii(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  size_t k = 0;
+  for (; k + 8 <= s.size(); k += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + k, 8);
+    const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+    const uint64_t special =
+        w | ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+    if ((special & kHigh) != 0) return false;
+  }
+  for (; k < s.size(); ++k) {
+    const auto c = static_cast<unsigned char>(s[k]);
+    if (c >= 0x80 || kNeedsEscape[c]) return false;
+  }
+  return true;
+}
+
 template <typename Out>
 Status append_text_json_to(std::string_view text, Charset charset, Out& out) {
   switch (charset) {
     case Charset::kUtf8mb4:
     case Charset::kUtf8mb3:
     case Charset::kAscii:
+      if (plain_ascii(text)) {
+        out.push_back('"');
+        out.append(text.data(), text.size());
+        out.push_back('"');
+        return {};
+      }
       TRY(check_utf8(text, charset));
       append_json_string_to(text, out);
       return {};
