@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <span>
+
 #include "clickhouse/row_binary.h"
 #include "clickhouse/sql_text.h"
 #include "clickhouse/table_ddl.h"

@@ -30,24 +30,22 @@ std::string hex_text(std::string_view bytes) {
 }
 
 // The unscaled integer with `scale` fraction digits, as text.
-std::string decimal_text(__int128 unscaled, unsigned scale) {
+std::string decimal_text(int64_t unscaled, unsigned scale) {
   const bool negative = unscaled < 0;
-  unsigned __int128 magnitude =
-      negative ? static_cast<unsigned __int128>(-(unscaled + 1)) + 1 : static_cast<unsigned __int128>(unscaled);
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+  uint64_t magnitude = negative ? static_cast<uint64_t>(-(unscaled + 1)) + 1 : static_cast<uint64_t>(unscaled);
+  // Built least significant digit first, then reversed (GCC 12 misreports insert() at the front as overlapping).
+  std::string reversed;
+  for (unsigned n = 0; magnitude != 0 || n <= scale; ++n) {
+    if (scale > 0 && n == scale) reversed.push_back('.');
+    reversed.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));
     magnitude /= 10;
-  } while (magnitude != 0);
-  if (scale > 0) {
-    if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
-    digits.insert(digits.size() - scale, ".");
   }
-  return (negative ? "-" : "") + digits;
+  if (negative) reversed.push_back('-');
+  return std::string(reversed.rbegin(), reversed.rend());
 }
 
 // One key column's RowBinary bytes as text for reports: numbers in decimal, strings as they are, binary
-// strings and anything else in hex (exact, if not pretty).
+// strings and anything else (wide decimals, temporals) in hex: exact, if not pretty.
 std::string key_column_text(const MappedColumn& c, std::string_view b) {
   switch (c.encoding) {
     case ColumnEncoding::kInt8: return std::to_string(load_le<int8_t>(b));
@@ -63,7 +61,6 @@ std::string key_column_text(const MappedColumn& c, std::string_view b) {
     case ColumnEncoding::kDecimal:
       if (c.decimal_bytes == 4) return decimal_text(load_le<int32_t>(b), c.scale);
       if (c.decimal_bytes == 8) return decimal_text(load_le<int64_t>(b), c.scale);
-      if (c.decimal_bytes == 16) return decimal_text(load_le<__int128>(b), c.scale);
       return hex_text(b);
     case ColumnEncoding::kDecimalText:
     case ColumnEncoding::kDateText:

@@ -97,6 +97,10 @@ Result<ValidateReport> run_validate(const Config& config, const ValidateOptions&
       TRY_ASSIGN(const bool covered, checkpoint_covers(checkpoint_at_start->position, position_at_start));
       // Nothing changed on the source during the pass and the mirror had everything: no lag to wait out.
       final_now = covered;
+      if (covered) {
+        report.notes.push_back("the source did not change during the comparison and the destination's checkpoint "
+                               "covered its position: the differences are not replication lag");
+      }
     }
     const auto limit = std::max<std::chrono::milliseconds>(
         std::chrono::seconds(3ull * config.pipeline.checkpoint_interval_s), options.recheck_wait);
