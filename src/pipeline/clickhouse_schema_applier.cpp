@@ -82,6 +82,7 @@ Status ClickHouseSchemaApplier::wait_for_mutations(const TargetName& name) {
 Status ClickHouseSchemaApplier::create_table(const schema::TableSchema& table) {
   TRY_ASSIGN(ServerCapabilities caps, connection_.capabilities());
   TRY_ASSIGN(TargetTable target, map(table));
+  TRY(drop_table(table.database, table.table));
   return run(create_table_statements(target, caps));
 }
 
@@ -100,13 +101,16 @@ Status ClickHouseSchemaApplier::rename_table(const schema::TableSchema& from, co
   TRY_ASSIGN(TargetTable source_target, map(from));
   TRY_ASSIGN(TargetTable dest_target, map(to));
   TRY_ASSIGN(auto existing, destination_columns(connection_, source_target.name));
+  TRY_ASSIGN(auto renamed, destination_columns(connection_, dest_target.name));
   if (existing.empty()) {
-    TRY_ASSIGN(auto renamed, destination_columns(connection_, dest_target.name));
     // Done before an interruption.
     if (!renamed.empty()) return {};
     return make_error(ErrorCode::kNotFound, "RENAME TABLE: the destination has neither {} nor {}",
                       qualified_name(source_target.name), qualified_name(dest_target.name));
   }
+  // The source had no table of the new name at this point of the stream (RENAME would have failed), so a
+  // destination table of that name is ahead of the stream (made at a restart from the source's tables now).
+  if (!renamed.empty()) TRY(drop_table(to.database, to.table));
   return run(rename_table_statements(source_target, dest_target, caps));
 }
 

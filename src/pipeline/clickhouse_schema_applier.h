@@ -34,10 +34,13 @@ class ClickHouseSchemaApplier {
  public:
   ClickHouseSchemaApplier(ClickHouseConnection& connection, const DestinationConfig& config);
 
-  // The destination table of `table` (CREATE … IF NOT EXISTS).
+  // The destination table of `table`. One that exists already is dropped first: at this point of the stream
+  // the source had no such table, so it is ahead of the stream (made at a restart from the source's tables as
+  // they are now) and the stream brings every row of the new table.
   Status create_table(const schema::TableSchema& table);
   Status drop_table(const std::string& database, const std::string& table);
-  // `from` and `to` have the same columns; only the names differ.
+  // `from` and `to` have the same columns; only the names differ. A destination table named `to` is dropped
+  // first (as in create_table).
   Status rename_table(const schema::TableSchema& from, const schema::TableSchema& to);
 
   // `after` is the table with the new column at `index`; `mysql_default` its DEFAULT clause as written.

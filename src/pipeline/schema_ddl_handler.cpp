@@ -252,6 +252,7 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
     if (const auto* c = std::get_if<schema::TableCreated>(&change)) {
       working.insert_or_assign(c->table, WorkingTable::of(c->schema));
       if (filter_.selected(c->table.database, c->table.table)) {
+        batches_.forget(c->table.database, c->table.table);
         TRY(context(destination_.create_table(c->schema), c->table, "CREATE TABLE"));
       }
       continue;
@@ -265,6 +266,7 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       const bool from_selected = filter_.selected(c->from.database, c->from.table);
       const bool to_selected = filter_.selected(c->to.database, c->to.table);
       batches_.forget(c->from.database, c->from.table);
+      batches_.forget(c->to.database, c->to.table);
       if (from_selected && to_selected) {
         schema::TableSchema from_schema = moved.schema;
         from_schema.database = c->from.database;

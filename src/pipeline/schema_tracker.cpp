@@ -57,7 +57,7 @@ Status add_table(Connection& conn, schema::TableCatalog& catalog, const std::str
 // Adds the watched base tables of `database`. A table that cannot be described is fatal when selected, else
 // left out (it can only matter if it is renamed into the selection, which then stops with its name).
 Status add_database_tables(Connection& conn, schema::TableCatalog& catalog, const TablesConfig& tables,
-                           const std::string& database, bool only_missing) {
+                           const std::string& database) {
   TRY_ASSIGN(QueryResult rows,
              conn.query(fmt::format("SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE "
                                     "TABLE_SCHEMA = {} AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
@@ -65,7 +65,6 @@ Status add_database_tables(Connection& conn, schema::TableCatalog& catalog, cons
   for (size_t r = 0; r < rows.rows.size(); ++r) {
     const std::string table = cell(rows, r, 0);
     const bool selected = table_selected(tables, database, table);
-    if (only_missing && (!selected || catalog.find(schema::TableName{database, table}) != nullptr)) continue;
     Status st = add_table(conn, catalog, database, table, cell(rows, r, 1));
     if (st.ok()) continue;
     if (selected) return std::move(st).error().context(fmt::format("describing {}.{}", database, table));
@@ -74,14 +73,14 @@ Status add_database_tables(Connection& conn, schema::TableCatalog& catalog, cons
   return {};
 }
 
-Status add_databases(Connection& conn, schema::TableCatalog& catalog, const TablesConfig& tables, bool only_missing) {
+Status add_databases(Connection& conn, schema::TableCatalog& catalog, const TablesConfig& tables) {
   TRY_ASSIGN(QueryResult dbs,
              conn.query("SELECT SCHEMA_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA ORDER BY 1"));
   for (size_t r = 0; r < dbs.rows.size(); ++r) {
     const std::string name = cell(dbs, r, 0);
     if (is_system_schema(name)) continue;
-    if (!only_missing || !catalog.has_database(name)) TRY(catalog.add_database(name, cell(dbs, r, 1)));
-    if (database_watched(tables, name)) TRY(add_database_tables(conn, catalog, tables, name, only_missing));
+    TRY(catalog.add_database(name, cell(dbs, r, 1)));
+    if (database_watched(tables, name)) TRY(add_database_tables(conn, catalog, tables, name));
   }
   return {};
 }
@@ -94,12 +93,12 @@ Result<SchemaTracker> SchemaTracker::seed(Connection& conn, const TablesConfig& 
   TRY_ASSIGN(std::optional<std::string> server_collation, conn.query_value("SELECT @@collation_server"));
   if (!server_collation) return make_error(ErrorCode::kProtocol, "the source did not say its @@collation_server");
   TRY_ASSIGN(schema::TableCatalog catalog, schema::TableCatalog::create(flavor_of(conn), *server_collation));
-  TRY(add_databases(conn, catalog, tables, false));
+  TRY(add_databases(conn, catalog, tables));
   spdlog::info("schema history: {} tables described from information_schema", catalog.tables().size());
   return SchemaTracker(std::move(catalog), conn.server().version_id);
 }
 
-Result<SchemaTracker> SchemaTracker::restore(std::string_view history, Connection& conn, const TablesConfig& tables) {
+Result<SchemaTracker> SchemaTracker::restore(std::string_view history, Connection& conn) {
   const auto json = nlohmann::json::parse(history, nullptr, false);
   if (json.is_discarded()) return make_error(ErrorCode::kCorrupt, "the checkpoint's schema history is not JSON");
   auto catalog = schema::TableCatalog::from_json(json);
@@ -109,10 +108,7 @@ Result<SchemaTracker> SchemaTracker::restore(std::string_view history, Connectio
                       "the checkpoint's schema history is of a {} source, but the source is now {}",
                       catalog->flavor() == schema::Flavor::kMySQL ? "MySQL" : "MariaDB", conn.server().version);
   }
-  const size_t restored = catalog->tables().size();
-  TRY(add_databases(conn, *catalog, tables, true));
-  spdlog::info("schema history: {} tables restored from the checkpoint, {} newly selected described", restored,
-               catalog->tables().size() - restored);
+  spdlog::info("schema history: {} tables restored from the checkpoint", catalog->tables().size());
   return SchemaTracker(std::move(catalog).value(), conn.server().version_id);
 }
 
@@ -120,7 +116,7 @@ Result<SchemaTracker> SchemaTracker::open(const ConnectOptions& source, const Ta
                                           const std::string& history) {
   TRY_ASSIGN(Connection conn, Connection::open(source));
   if (history.empty()) return seed(conn, tables);
-  return restore(history, conn, tables);
+  return restore(history, conn);
 }
 
 void SchemaTracker::replace(schema::TableCatalog next) {
@@ -140,8 +136,9 @@ Result<schema::TableSchema> SchemaTracker::rows_schema(const schema::TableSchema
   const schema::TableSchema* tracked = catalog_.find(schema::TableName{map.database, map.table});
   if (tracked == nullptr) {
     return make_error(ErrorCode::kNotFound,
-                      "rows of {}.{} at {}: the schema history does not know the table (its CREATE was not seen or "
-                      "was skipped); re-snapshot the table",
+                      "rows of {}.{} at {}: the schema history does not know the table (its CREATE was skipped, or "
+                      "the configuration now selects a database the first start did not watch); re-snapshot the "
+                      "table",
                       map.database, map.table, where);
   }
   const auto differ = [&](const std::string& what) {

@@ -28,9 +28,10 @@ class SchemaTracker {
  public:
   // Reads the source's databases and tables through `conn` (a repl user's SELECT on information_schema).
   static Result<SchemaTracker> seed(Connection& conn, const TablesConfig& tables);
-  // `history` is a checkpoint's schema_history. Tables that the configuration selects now and the history does
-  // not have (the selection was widened) are added from information_schema.
-  static Result<SchemaTracker> restore(std::string_view history, Connection& conn, const TablesConfig& tables);
+  // `history` is a checkpoint's schema_history, as of the checkpoint's position: nothing is added from the
+  // source as it is now (a table created since then is created again by the stream). A table of a database the
+  // history never watched (the include patterns were widened to it) is unknown: its rows stop the stream.
+  static Result<SchemaTracker> restore(std::string_view history, Connection& conn);
 
   // restore() when `history` (a checkpoint's schema_history) is not empty, else seed(), on a new connection.
   static Result<SchemaTracker> open(const ConnectOptions& source, const TablesConfig& tables,
