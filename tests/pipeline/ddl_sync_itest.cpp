@@ -306,6 +306,8 @@ TEST_P(DdlSyncTest, RestartDecodesRowsBeforeADdlWithTheOldColumns) {
 }
 
 TEST_P(DdlSyncTest, KillNineRightAfterADdl) {
+  // The test watches the mirror while the child runs, and a chDB directory is held by one process at a time.
+  if (GetParam().chdb) GTEST_SKIP() << "a chDB mirror cannot be read while sync runs";
   exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10)", db_));
   sync_once();
   {
