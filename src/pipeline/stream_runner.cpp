@@ -70,7 +70,11 @@ Status StreamRunner::run() {
     }
     const auto now = std::chrono::steady_clock::now();
     if (batches_.due(now)) TRY(batches_.flush_all());
-    if (assembler_.at_boundary() && checkpoints_.due(now)) TRY(checkpoint());
+    bool checkpoint_now = false;
+    if (boundary_hook_ && assembler_.at_boundary()) {
+      TRY_ASSIGN(checkpoint_now, boundary_hook_());
+    }
+    if (assembler_.at_boundary() && (checkpoint_now || checkpoints_.due(now))) TRY(checkpoint());
     if (now - last_log_ >= lag_log_interval_) {
       log_progress();
       last_log_ = now;
