@@ -195,7 +195,7 @@ TEST_P(LostPositionTest, FailStopsAndResnapshotRecovers) {
 
 INSTANTIATE_TEST_SUITE_P(Destinations, LostPositionTest,
                          testing::Values(Param{"http", false}, Param{"chdb", true}),
-                         [](const testing::TestParamInfo<Param>& info) { return info.param.name; });
+                         [](const testing::TestParamInfo<Param>& p) { return p.param.name; });
 
 }  // namespace
 }  // namespace mysql2ch
