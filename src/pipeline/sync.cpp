@@ -61,10 +61,13 @@ uint64_t now_us() {
 // Streams from the newest checkpoint with the snapshot worker (snapshot_worker.h): for --once the worker's pass
 // runs first and the stream then catches up to the source's position; otherwise both run at once, the worker on
 // its own thread, sharing the version counter through SnapshotVersions and the stream's boundary hook.
-// Returns the stream's error as is (kNotFound: the checkpoint's position is gone from the source).
+// `position_lost` is set when the stream failed because the checkpoint's position is gone from the source (the
+// snapshot's own kNotFound errors, such as a table dropped under it, are not that).
 Status stream_with_snapshots(const Config& config, const SyncOptions& options, const std::atomic<bool>& stop,
                              state::StateStore& store, const std::vector<CheckpointStore*>& stores,
-                             ClickHouseDestination& destination, const PreparedTables& prepared) {
+                             ClickHouseDestination& destination, const PreparedTables& prepared,
+                             bool& position_lost) {
+  position_lost = false;
   TRY_ASSIGN(const uint64_t floor, SnapshotVersions::floor_of(stores));
   SnapshotVersions versions(stores, floor);
   SnapshotWorker worker(config, store, versions, prepared.tables, options.once ? 0 : 1);
@@ -81,7 +84,10 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   repl.stop_at_end = options.once;
   repl.heartbeat_period = options.heartbeat_period;
   auto client = binlog::ReplicationClient::start(connect, repl, start.position);
-  if (!client.ok()) return std::move(client).error().context("starting the binlog stream");
+  if (!client.ok()) {
+    position_lost = client.error().code() == ErrorCode::kNotFound;
+    return std::move(client).error().context("starting the binlog stream");
+  }
 
   TableBatches batches(destination, config.pipeline, stop);
   TableFilter filter(config.tables);
@@ -104,7 +110,10 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
     worker.stop_and_join();
   }
   if (!st.ok()) {
-    if (st.error().code() == ErrorCode::kNotFound) return st;
+    if (st.error().code() == ErrorCode::kNotFound && !worker.failure()) {
+      position_lost = true;
+      return st;
+    }
     return std::move(st).error().context(fmt::format("streaming (last checkpoint {})",
                                                      checkpoints.last().position.to_string()));
   }
@@ -150,8 +159,9 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   bool restarted = false;
   while (true) {
     TRY_ASSIGN(std::optional<Checkpoint> at, load_newest(stores));
-    Status st = stream_with_snapshots(config, options, stop, *store, stores, destination, prepared);
-    if (st.ok() || st.error().code() != ErrorCode::kNotFound) return st;
+    bool position_lost = false;
+    Status st = stream_with_snapshots(config, options, stop, *store, stores, destination, prepared, position_lost);
+    if (st.ok() || !position_lost) return st;
     const std::string where = at ? at->position.to_string() : std::string("?");
     if (config.source.on_lost_position == LostPositionPolicy::kResnapshot && !restarted) {
       spdlog::error("the source no longer has the stream at {} ({}): {}", where, source_retention(connect),
