@@ -7,16 +7,17 @@
 # Prints wall time, rows/s, MB/s (MB = MiB of the source's information_schema data_length), peak RSS, the
 # ratios, and the load average before and after each run.
 #   bench/snapshot.sh [ROWS]    (default 5000000; needs the servers of scripts/testenv.sh and a Release build)
-# Environment: BENCH_SNAPSHOT_CONCURRENCY (snapshot.concurrency, default 2), BENCH_SNAPSHOT_CHUNK_ROWS
-# (snapshot.chunk_rows, default 100000), BENCH_SNAPSHOT_PERF=1 records `perf record -g` of (a) in
-# /tmp/mysql2ch-bench-snapshot/perf.data, BENCH_SNAPSHOT_DB (the source database, default bench_snap).
+# Environment: BENCH_SNAPSHOT_CONCURRENCY (snapshot.concurrency, default 4) and BENCH_SNAPSHOT_CHUNK_ROWS
+# (snapshot.chunk_rows, default 10000): both defaults are the configuration's; BENCH_SNAPSHOT_PERF=1 records
+# `perf record -g` of (a) in /tmp/mysql2ch-bench-snapshot/perf.data; BENCH_SNAPSHOT_DB names the source
+# database (default bench_snap).
 # The source database bench_snap is kept between runs (generating it takes minutes) and rebuilt only when
 # its row count or layout differs; the destination databases are dropped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-5000000}
-CONCURRENCY=${BENCH_SNAPSHOT_CONCURRENCY:-2}
-CHUNK_ROWS=${BENCH_SNAPSHOT_CHUNK_ROWS:-100000}
+CONCURRENCY=${BENCH_SNAPSHOT_CONCURRENCY:-4}
+CHUNK_ROWS=${BENCH_SNAPSHOT_CHUNK_ROWS:-10000}
 LAYOUT=1  # bump when the table below changes, so a kept table of the old layout is rebuilt
 BIN=$PWD/build/release/mysql2ch
 W=/tmp/mysql2ch-bench-snapshot
@@ -94,12 +95,12 @@ load() { awk '{ print $1 }' /proc/loadavg; }
 # CPU seconds the two servers have used so far (user + system). The servers are shared, so a difference
 # over a run also counts other work on them; it still shows where a run's CPU went.
 TESTENV=${MYSQL2CH_TESTENV:-/tmp/mysql2ch-testenv}
-server_cpu() {
-  local total=0 pid
-  for pid in $(cat "$TESTENV/mariadb/mariadbd.pid" "$TESTENV/clickhouse/server.pid" 2>/dev/null); do
-    total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{ print t + ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo "$total")
+server_cpu() {  # prints "MARIADB_SECONDS CLICKHOUSE_SECONDS"
+  local pid out=""
+  for pid in $(cat "$TESTENV/mariadb/mariadbd.pid" "$TESTENV/clickhouse/server.pid"); do
+    out+="$(awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$pid/stat") "
   done
-  echo "$total"
+  echo "$out"
 }
 
 ensure_source
@@ -165,13 +166,14 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 
-report() {  # report LABEL SECONDS RSS_KB CPU_SECONDS SERVER_CPU_BEFORE SERVER_CPU_AFTER LOAD_BEFORE LOAD_AFTER
+report() {  # report LABEL SECONDS RSS_KB CPU_SECONDS "SERVER_CPU_BEFORE" "SERVER_CPU_AFTER" LOAD_BEFORE LOAD_AFTER
   awk -v t="$1" -v s="$2" -v rss="$3" -v cpu="$4" -v s0="$5" -v s1="$6" -v l0="$7" -v l1="$8" -v rows="$COUNT" -v mb="$MB" 'BEGIN {
     if (s <= 0) s = 0.01
-    printf "%-34s wall %6.1f s %8.0f rows/s %6.1f MB/s | cpu %5.1f s, servers %6.1f s | peak RSS %6.1f MB | load %s -> %s\n",
-      t, s, rows / s, mb / s, cpu, s1 - s0, rss / 1024, l0, l1 }'
+    split(s0, a, " "); split(s1, b, " ")
+    printf "%-34s wall %6.1f s %8.0f rows/s %6.1f MB/s | cpu %5.1f s, mariadbd %5.1f s, clickhouse %5.1f s | peak RSS %6.1f MB | load %s -> %s\n",
+      t, s, rows / s, mb / s, cpu, b[1] - a[1], b[2] - a[2], rss / 1024, l0, l1 }'
 }
-echo "(MB = MiB of data_length; cpu = the client process; servers = mariadbd + clickhouse-server during the run)"
+echo "(MB = MiB of data_length; cpu = the client process; mariadbd/clickhouse = the servers' CPU during the run, shared servers)"
 report "(a) mysql2ch sync --once" "$a_s" "$a_rss" "$a_cpu" "$s2" "$s3" "$l2" "$l3"
 report "(b) INSERT … SELECT FROM mysql()" "$b_s" "$b_rss" "$b_cpu" "$s4" "$s5" "$l4" "$l5"
 [[ -n $b_mem ]] && awk -v m="$b_mem" 'BEGIN { printf "%-34s the server query peak memory %.1f MB (query_log)\n", "", m / 1048576 }'
