@@ -96,7 +96,11 @@ Status run_snapshot(const Config& config, state::StateStore& store, uint64_t las
   if (summary->chunks_read > 0) {
     spdlog::info("snapshot: {} chunks, {} rows, {} bytes", summary->chunks_read, summary->rows, summary->bytes);
   }
-  if (summary->stopped) return make_error(ErrorCode::kUnavailable, "snapshot stopped before it completed");
+  // A stop request (SIGTERM/SIGINT) is a drain like any other: the chunks done are recorded, and the next start
+  // continues the snapshot from them.
+  if (summary->stopped && !stop.load()) {
+    return make_error(ErrorCode::kUnavailable, "snapshot stopped before it completed");
+  }
   return {};
 }
 
@@ -125,6 +129,10 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   } else {
     const uint64_t last_version = resumed ? resumed->next_version - 1 : 0;
     TRY(run_snapshot(config, *store, last_version, tables, stop));
+    if (stop.load()) {
+      spdlog::info("stopped during the snapshot; the next start continues it");
+      return {};
+    }
     TRY_ASSIGN(resumed, load_newest(stores));
   }
 
