@@ -6,3 +6,4 @@ set -a; eval "$(scripts/testenv.sh env)"; set +a
 B=build/release/bench
 "$B/clickhouse_insert" --rows "${BENCH_ROWS:-10000000}"
 bench/binlog_decode.sh "${BENCH_BINLOG_MB:-1024}"
+bench/cdc/run.sh
