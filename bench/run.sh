@@ -7,3 +7,4 @@ B=build/release/bench
 "$B/clickhouse_insert" --rows "${BENCH_ROWS:-10000000}"
 bench/binlog_decode.sh "${BENCH_BINLOG_MB:-1024}"
 bench/snapshot.sh "${BENCH_SNAPSHOT_ROWS:-5000000}"
+bench/cdc/run.sh
