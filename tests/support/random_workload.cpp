@@ -203,7 +203,8 @@ void RandomWorkload::insert_rows(TableModel& t, int count) {
   // Now and then over existing keys: REPLACE deletes and re-inserts, ON DUPLICATE KEY UPDATE updates.
   const bool existing = chance(15) && t.next_id > 20;
   for (int k = 0; k < count; ++k) {
-    const int64_t id = existing ? 1 + static_cast<int64_t>(pick(static_cast<uint64_t>(t.next_id))) : t.next_id++;
+    // Existing keys are below next_id: next_id itself is the next fresh one.
+    const int64_t id = existing ? 1 + static_cast<int64_t>(pick(static_cast<uint64_t>(t.next_id - 1))) : t.next_id++;
     rows += (rows.empty() ? "" : ", ") + row_values(t, id);
   }
   if (!existing) {
