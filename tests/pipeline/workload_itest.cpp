@@ -8,8 +8,9 @@
 // Every case prints its seed. M2C_WORKLOAD_SEED=<n> replays a case with that seed (M2C_WORKLOAD_SEED=random
 // draws one); M2C_WORKLOAD_STEPS=<n> changes the number of steps (default 150); M2C_WORKLOAD_DDL narrows the
 // schema changes (see ddl_kinds()); M2C_WORKLOAD_UNDISTURBED=1 runs without kills; M2C_WORKLOAD_KEEP=1 keeps
-// the source database. When `mysql2ch validate` exists, it must also find the mirror equal. The statements each case ran
-// are in <scratch>/wl_<case>/statements.sql and the sync process's log in <scratch>/wl_<case>/sync.log.
+// the source database. When `mysql2ch validate` exists, it must also find the mirror equal. The statements
+// each case ran are in <scratch>/wl_<case>/statements.sql and the sync process's log in
+// <scratch>/wl_<case>/sync.log.
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -52,11 +53,13 @@ struct Case {
   bool chdb;                     // chDB, else ClickHouse 18.16 over HTTP
   bool compressed_partial_json;  // MySQL: the workload's session compresses transactions and logs partial JSON
   Disruption disruption;
-  uint32_t server_id;            // unique per case: other tests may replicate at the same time
-  uint64_t seed;                 // the default seed (M2C_WORKLOAD_SEED overrides it)
+  uint32_t server_id;  // unique per case: other tests may replicate at the same time
+  uint64_t seed;       // the default seed (M2C_WORKLOAD_SEED overrides it)
 };
 
-std::string case_name(const testing::TestParamInfo<Case>& info) { return info.param.name; }
+std::string case_name(const testing::TestParamInfo<Case>& info) {
+  return info.param.name;
+}
 
 uint64_t seed_for(const Case& c) {
   const std::string env = testenv::env_or("M2C_WORKLOAD_SEED", "");
@@ -65,7 +68,9 @@ uint64_t seed_for(const Case& c) {
   return std::stoull(env);
 }
 
-int steps_to_run() { return std::stoi(testenv::env_or("M2C_WORKLOAD_STEPS", "150")); }
+int steps_to_run() {
+  return std::stoi(testenv::env_or("M2C_WORKLOAD_STEPS", "150"));
+}
 
 // The schema changes the workload issues: every kind it knows (default); M2C_WORKLOAD_DDL=columns: ADD (no
 // DEFAULT), DROP and MODIFY COLUMN and CREATE TABLE, each followed by a row in the table (what converges from
@@ -199,9 +204,10 @@ TEST_P(WorkloadTest, MirrorEqualsSourceAfterDisruptions) {
 
   const uint64_t seed = seed_for(c);
   const int steps = steps_to_run();
-  std::cout << fmt::format("[ workload ] case {} seed {} steps {} (replay: M2C_WORKLOAD_SEED={} "
-                           "M2C_WORKLOAD_STEPS={} --gtest_filter='*{}')\n",
-                           c.name, seed, steps, seed, steps, c.name)
+  std::cout << fmt::format(
+                   "[ workload ] case {} seed {} steps {} (replay: M2C_WORKLOAD_SEED={} "
+                   "M2C_WORKLOAD_STEPS={} --gtest_filter='*{}')\n",
+                   c.name, seed, steps, seed, steps, c.name)
             << std::flush;
   RecordProperty("seed", std::to_string(seed));
 
@@ -222,7 +228,9 @@ TEST_P(WorkloadTest, MirrorEqualsSourceAfterDisruptions) {
   std::set<int> kills;
   if (c.disruption != Disruption::kDestinationOutage) {
     const int count = 3 + static_cast<int>(plan() % 3);
-    while (static_cast<int>(kills.size()) < count) kills.insert(steps / 10 + static_cast<int>(plan() % (steps * 8 / 10)));
+    while (static_cast<int>(kills.size()) < count) {
+      kills.insert(steps / 10 + static_cast<int>(plan() % static_cast<uint64_t>(steps * 8 / 10)));
+    }
   }
   if (testenv::env_or("M2C_WORKLOAD_UNDISTURBED", "") == "1") kills.clear();  // to tell disruption bugs apart
   const int state_loss_at = c.disruption == Disruption::kStateLoss ? steps / 2 : -1;
@@ -261,8 +269,8 @@ TEST_P(WorkloadTest, MirrorEqualsSourceAfterDisruptions) {
     // A clean stop drains: it returns only after every row is acknowledged and checkpointed.
     const int status = child_->signal_and_wait(SIGTERM);
     child_.reset();
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << "status " << status << "; log:\n" << test::tail_of(dir_ + "/sync.log");
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status << "; log:\n"
+                                                               << test::tail_of(dir_ + "/sync.log");
   } else {
     std::this_thread::sleep_for(std::chrono::milliseconds(plan() % 1000));
     kill_sync("the end of the workload");
@@ -284,9 +292,10 @@ TEST_P(WorkloadTest, MirrorEqualsSourceAfterDisruptions) {
     auto v = run_mysql2ch(fmt::format("validate -c {}", config_));
     EXPECT_EQ(v.exit_code, 0) << "seed " << seed << ": " << v.out << v.err;
   }
-  std::cout << fmt::format("[ workload ] {} steps ({} statements) and disruptions {:.1f} s, final sync --once "
-                           "{:.1f} s, comparison {:.1f} s\n",
-                           workload.steps_done(), workload.statements_done(), workload_s, catch_up_s, seconds_since(compared));
+  std::cout << fmt::format(
+      "[ workload ] {} steps ({} statements) and disruptions {:.1f} s, final sync --once "
+      "{:.1f} s, comparison {:.1f} s\n",
+      workload.steps_done(), workload.statements_done(), workload_s, catch_up_s, seconds_since(compared));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,9 +1,9 @@
 #include "support/mirror_compare.h"
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "support/testenv.h"
@@ -20,9 +20,8 @@ struct SourceColumn {
 };
 
 Canon canon_of(const std::string& data_type) {
-  static const std::vector<std::string> strings = {"char",     "varchar",  "tinytext", "text",     "mediumtext",
-                                                   "longtext", "binary",   "varbinary", "tinyblob", "blob",
-                                                   "mediumblob", "longblob"};
+  static const std::vector<std::string> strings = {"char",   "varchar",   "tinytext", "text", "mediumtext", "longtext",
+                                                   "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"};
   if (data_type == "decimal") return Canon::kDecimal;
   if (data_type == "json") return Canon::kJson;
   if (std::find(strings.begin(), strings.end(), data_type) != strings.end()) return Canon::kHex;
@@ -30,19 +29,19 @@ Canon canon_of(const std::string& data_type) {
 }
 
 std::vector<SourceColumn> source_columns(Connection& source, const std::string& database, const std::string& table) {
-  auto q = source.query(fmt::format(
-      "SELECT column_name, LOWER(data_type) FROM information_schema.columns WHERE table_schema = {} AND "
-      "table_name = {} ORDER BY ordinal_position",
-      source.quote(database), source.quote(table)));
+  auto q = source.query(
+      fmt::format("SELECT column_name, LOWER(data_type) FROM information_schema.columns WHERE table_schema = {} AND "
+                  "table_name = {} ORDER BY ordinal_position",
+                  source.quote(database), source.quote(table)));
   if (!q.ok()) throw std::runtime_error(q.error().message());
   std::vector<SourceColumn> out;
   for (const auto& row : q->rows) out.push_back({row[0].value_or(""), canon_of(row[1].value_or(""))});
   // MariaDB reports JSON columns as longtext with a json_valid check; its text is the document as written.
   if (source.server().flavor == ServerFlavor::kMariaDB) {
-    auto checks = source.query(fmt::format(
-        "SELECT constraint_name FROM information_schema.check_constraints WHERE constraint_schema = {} AND "
-        "table_name = {} AND check_clause LIKE 'json_valid(%'",
-        source.quote(database), source.quote(table)));
+    auto checks = source.query(
+        fmt::format("SELECT constraint_name FROM information_schema.check_constraints WHERE constraint_schema = {} AND "
+                    "table_name = {} AND check_clause LIKE 'json_valid(%'",
+                    source.quote(database), source.quote(table)));
     if (checks.ok()) {
       for (const auto& row : checks->rows) {
         for (auto& c : out) {
@@ -94,8 +93,8 @@ std::string clickhouse_select_list(const std::vector<SourceColumn>& columns) {
 }
 
 // `fields[k]` as selected by the lists above → canonical text. `hex_json`: JSON arrived hex-encoded.
-std::string canonical_row(const std::vector<SourceColumn>& columns, const std::vector<std::optional<std::string>>& fields,
-                          bool hex_json) {
+std::string canonical_row(const std::vector<SourceColumn>& columns,
+                          const std::vector<std::optional<std::string>>& fields, bool hex_json) {
   std::string line;
   for (size_t k = 0; k < columns.size(); ++k) {
     if (k > 0) line += '\t';
@@ -205,13 +204,13 @@ std::string compare_table(Connection& source, const std::string& config, const s
   std::sort(actual.begin(), actual.end());
   if (actual == expected) return "";
   std::vector<std::string> only_source, only_destination;
-  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
-                      std::back_inserter(only_source));
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(), std::back_inserter(only_source));
   std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
                       std::back_inserter(only_destination));
-  std::string msg = fmt::format("source has {} rows, destination {}; {} only in the source, {} only in the "
-                                "destination",
-                                expected.size(), actual.size(), only_source.size(), only_destination.size());
+  std::string msg = fmt::format(
+      "source has {} rows, destination {}; {} only in the source, {} only in the "
+      "destination",
+      expected.size(), actual.size(), only_source.size(), only_destination.size());
   for (size_t k = 0; k < only_source.size() && k < 3; ++k) msg += "\n  source only: " + only_source[k].substr(0, 300);
   for (size_t k = 0; k < only_destination.size() && k < 3; ++k) {
     msg += "\n  destination only: " + only_destination[k].substr(0, 300);

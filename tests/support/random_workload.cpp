@@ -1,9 +1,9 @@
 #include "support/random_workload.h"
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace mysql2ch::test {
@@ -343,8 +343,8 @@ int RandomWorkload::schema_change() {
       if (c.kind == Kind::kJson || c.kind == Kind::kBlob) c.kind = Kind::kDecimal;
       c.nullable = false;
       std::string def = value_sql(c);
-      run(fmt::format("ALTER TABLE {} ADD COLUMN {} {} DEFAULT {}", qualified(t), mysql_identifier(c.name),
-                      type_sql(c), def));
+      run(fmt::format("ALTER TABLE {} ADD COLUMN {} {} DEFAULT {}", qualified(t), mysql_identifier(c.name), type_sql(c),
+                      def));
       t.columns.push_back(c);
       touched = &t;
       break;

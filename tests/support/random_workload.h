@@ -28,7 +28,7 @@ struct DdlKinds {
   bool add_column = true;           // nullable, no DEFAULT
   bool add_column_default = false;  // NOT NULL DEFAULT <value>: existing rows take the default
   bool drop_column = true;
-  bool modify_column = true;        // widening: INT → BIGINT, VARCHAR(n) → VARCHAR(n + 30)
+  bool modify_column = true;  // widening: INT → BIGINT, VARCHAR(n) → VARCHAR(n + 30)
   bool rename_column = false;
   bool create_table = true;
   bool rename_table = false;
