@@ -158,7 +158,7 @@ int run_cli(int argc, char** argv) {
   status->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
 
   validate::ValidateOptions validate_options;
-  double recheck_wait_s = 2;
+  std::optional<double> recheck_wait_s;
   auto* validate = app.add_subcommand(
       "validate", "Compare every selected table with its mirror: row counts and checksums per primary-key range, "
                   "and the keys that differ (missing, extra, different values).");
@@ -171,7 +171,8 @@ int run_cli(int argc, char** argv) {
   validate->add_option("--rechecks", validate_options.rechecks,
                        "Times differing ranges are read again once the mirror caught up (default 3)");
   validate->add_option("--recheck-wait", recheck_wait_s,
-                       "Seconds between polls of the destination's checkpoint before a re-check (default 2)")
+                       "Longest wait, in seconds, for the destination's checkpoint to pass the source position before "
+                       "a re-check (default: 3 x pipeline.checkpoint_interval_s)")
       ->check(CLI::NonNegativeNumber);
 
   std::string query_sql, query_format = "TSV";
@@ -209,7 +210,9 @@ int run_cli(int argc, char** argv) {
     if (status->parsed()) return run_status(config_path);
     if (query->parsed()) return run_query(config_path, query_sql, query_format);
     if (validate->parsed()) {
-      validate_options.recheck_wait = std::chrono::milliseconds(static_cast<int64_t>(recheck_wait_s * 1000));
+      if (recheck_wait_s) {
+        validate_options.recheck_wait = std::chrono::milliseconds(static_cast<int64_t>(*recheck_wait_s * 1000));
+      }
       return run_validate_command(config_path, validate_options, json);
     }
   } catch (const std::exception& e) {

@@ -32,6 +32,9 @@ bool any_difference(const std::vector<std::unique_ptr<TableWork>>& work) {
   return false;
 }
 
+// Reading the checkpoint is one small query: polling it often keeps the wait close to the actual lag.
+constexpr std::chrono::milliseconds kCheckpointPoll{250};
+
 // Waits until the destination's checkpoint covers `position`; false when it did not within `limit`.
 Result<bool> wait_for_checkpoint(pipeline::ClickHouseCheckpointMirror& mirror, const state::BinlogPosition& position,
                                  std::chrono::milliseconds poll, std::chrono::milliseconds limit) {
@@ -102,18 +105,18 @@ Result<ValidateReport> run_validate(const Config& config, const ValidateOptions&
                                "covered its position: the differences are not replication lag");
       }
     }
-    const auto limit = std::max<std::chrono::milliseconds>(
-        std::chrono::seconds(3ull * config.pipeline.checkpoint_interval_s), options.recheck_wait);
+    const std::chrono::milliseconds limit =
+        options.recheck_wait.value_or(std::chrono::seconds(3ull * config.pipeline.checkpoint_interval_s));
     for (unsigned round = 0; !final_now && round < options.rechecks && any_difference(work); ++round) {
       TRY_ASSIGN(const state::BinlogPosition target, snapshot::read_binlog_position(source));
-      TRY_ASSIGN(const bool caught_up, wait_for_checkpoint(mirror, target, options.recheck_wait, limit));
+      TRY_ASSIGN(const bool caught_up, wait_for_checkpoint(mirror, target, kCheckpointPoll, limit));
       if (!caught_up) {
         TRY_ASSIGN(const std::optional<pipeline::Checkpoint> latest, mirror.load());
         report.notes.push_back(fmt::format(
-            "the destination's checkpoint ({}) did not reach the source position {} within {} s: the differences "
-            "may include replication lag (is sync running?)",
+            "the destination's checkpoint ({}) did not reach the source position {} within {:.1f} s: the "
+            "differences may include replication lag (is sync running?)",
             latest ? latest->position.to_string() : std::string("none"), describe_position(target),
-            std::chrono::duration_cast<std::chrono::seconds>(limit).count()));
+            static_cast<double>(limit.count()) / 1000));
         break;
       }
       ++report.rechecks;

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -28,7 +29,7 @@ struct ValidateOptions {
   size_t max_keys = 10;      // differing keys listed per table
   uint64_t range_rows = 0;   // rows per compared key range; 0: snapshot.chunk_rows
   unsigned rechecks = 3;
-  std::chrono::milliseconds recheck_wait{2000};
+  std::optional<std::chrono::milliseconds> recheck_wait;  // longest wait for the checkpoint per re-check
 };
 
 // Errors: kConfig/kInvalidArgument for what the configuration or options get wrong, the servers' errors
