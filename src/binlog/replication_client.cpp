@@ -35,6 +35,9 @@ constexpr unsigned kCrServerLost = 2013;
 constexpr unsigned kErServerShutdown = 1053;
 constexpr unsigned kErQueryInterrupted = 1317;
 constexpr unsigned kErConnectionKilled = 1927;  // MariaDB
+// MariaDB refuses a dump while its dump thread for the same server_id still runs: after the previous client
+// died (kill -9), until the server notices the dead socket at its next write (an event or a heartbeat).
+constexpr unsigned kErSlaveSameId = 4052;  // MariaDB
 constexpr unsigned kErSpecificAccessDenied = 1227;
 constexpr unsigned kErAccessDenied = 1045;
 constexpr unsigned kErSourceFatalReadingBinlog = 1236;
@@ -45,7 +48,7 @@ void put_le(std::string& out, uint64_t v, int bytes) {
 
 bool retryable_errno(unsigned err) {
   return err == kCrServerGone || err == kCrServerLost || err == kErServerShutdown || err == kErQueryInterrupted ||
-         err == kErConnectionKilled;
+         err == kErConnectionKilled || err == kErSlaveSameId;
 }
 
 bool is_heartbeat(uint8_t type) {

@@ -1,15 +1,10 @@
 // `mysql2ch sync` end to end: MariaDB 10.11 and MySQL 9.x into ClickHouse 18.16 (HTTP) and chDB. Every test
 // ends by comparing the current state in ClickHouse (FINAL, _is_deleted = 0) with the source, table by table.
-// Tables use integer and ASCII string columns, so MySQL's and ClickHouse's TSV texts are the same canonical
-// text (the per-type equivalence of both paths is the writer's and the decoders' tests' job).
+// The comparison is tests/support/mirror_compare.h's (the per-type equivalence of both paths is the writer's
+// and the decoders' tests' job; workload_itest.cpp covers more types under a random workload).
 #include <fmt/core.h>
 #include <gtest/gtest.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,15 +12,16 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <random>
 #include <thread>
 
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
+#include "support/mirror_compare.h"
+#include "support/source_sql.h"
+#include "support/sync_process.h"
+#include "support/tcp_relay.h"
 #include "support/testenv.h"
-
-extern char** environ;
 
 namespace mysql2ch {
 namespace {
@@ -42,24 +38,8 @@ struct Param {
 
 std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
 
-Connection root(int port) {
-  ConnectOptions o;
-  o.host = "127.0.0.1";
-  o.port = static_cast<uint16_t>(port);
-  o.user = "root";
-  o.password = Secret("rootpass");
-  auto c = Connection::open(o);
-  if (!c.ok()) throw std::runtime_error(c.error().message());
-  return std::move(c).value();
-}
-
-void must(const Status& st) {
-  if (!st.ok()) throw std::runtime_error(st.error().message());
-}
-
-// Table name → primary key columns used for ORDER BY.
-const std::vector<std::pair<std::string, std::string>> kTables = {
-    {"t1", "id"}, {"t2", "k1, k2"}, {"truncated", "id"}};
+// The tables every test compares.
+const std::vector<std::string> kTables = {"t1", "t2", "truncated"};
 
 class SyncTest : public testing::TestWithParam<Param> {
  protected:
@@ -69,14 +49,14 @@ class SyncTest : public testing::TestWithParam<Param> {
     db_ = "sync_" + p.name;
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
-    src_ = std::make_unique<Connection>(root(port_));
-    must(src_->execute("DROP DATABASE IF EXISTS " + db_));
-    must(src_->execute("CREATE DATABASE " + db_));
-    must(src_->execute(fmt::format("CREATE TABLE {}.t1 (id INT PRIMARY KEY, a VARCHAR(50), b BIGINT)", db_)));
-    must(src_->execute(
+    src_ = std::make_unique<Connection>(test::root_connection(port_));
+    test::must(src_->execute("DROP DATABASE IF EXISTS " + db_));
+    test::must(src_->execute("CREATE DATABASE " + db_));
+    test::must(src_->execute(fmt::format("CREATE TABLE {}.t1 (id INT PRIMARY KEY, a VARCHAR(50), b BIGINT)", db_)));
+    test::must(src_->execute(
         fmt::format("CREATE TABLE {}.t2 (k1 INT, k2 VARCHAR(20), v INT NOT NULL, PRIMARY KEY (k1, k2))", db_)));
-    must(src_->execute(fmt::format("CREATE TABLE {}.truncated (id INT PRIMARY KEY, note VARCHAR(20))", db_)));
-    must(src_->execute(fmt::format("CREATE TABLE {}.skipped (id INT PRIMARY KEY, x INT)", db_)));
+    test::must(src_->execute(fmt::format("CREATE TABLE {}.truncated (id INT PRIMARY KEY, note VARCHAR(20))", db_)));
+    test::must(src_->execute(fmt::format("CREATE TABLE {}.skipped (id INT PRIMARY KEY, x INT)", db_)));
     if (!p.chdb) {
       // The destination database also holds the checkpoint mirror: dropping it starts from nothing.
       auto r = run_ch_via_http("DROP DATABASE IF EXISTS " + db_);
@@ -131,55 +111,16 @@ state:
     last_log_ = r.err;
   }
 
-  std::string source_rows(const std::string& table, const std::string& order) {
-    auto q = src_->query(fmt::format("SELECT * FROM {}.{} ORDER BY {}", db_, table, order));
-    if (!q.ok()) throw std::runtime_error(q.error().message());
-    std::string out;
-    for (const auto& row : q->rows) {
-      for (size_t k = 0; k < row.size(); ++k) {
-        out += k == 0 ? "" : "\t";
-        out += row[k] ? *row[k] : "\\N";
-      }
-      out += "\n";
-    }
-    return out;
-  }
-
-  std::string destination_rows(const std::string& table, const std::string& order) {
-    // Every source column, in order: the source's column list.
-    auto cols = src_->query(fmt::format("SELECT column_name FROM information_schema.columns WHERE table_schema = '{}' "
-                                        "AND table_name = '{}' ORDER BY ordinal_position",
-                                        db_, table));
-    if (!cols.ok()) throw std::runtime_error(cols.error().message());
-    std::string list;
-    for (const auto& row : cols->rows) list += (list.empty() ? "" : ", ") + *row[0];
-    auto r = run_mysql2ch(fmt::format("query -c {} \"SELECT {} FROM {}.{} FINAL WHERE _is_deleted = 0 ORDER BY {}\"",
-                                      config_, list, db_, table, order));
-    if (r.exit_code != 0) return "query failed: " + r.err;
-    return r.out;
-  }
-
   void expect_mirror_exact() {
-    for (const auto& [table, order] : kTables) {
-      const std::string expected = source_rows(table, order);
-      const std::string actual = destination_rows(table, order);
-      // Report the first differing line, not both tables.
-      if (actual != expected) {
-        size_t at = 0;
-        while (at < actual.size() && at < expected.size() && actual[at] == expected[at]) ++at;
-        const size_t line = expected.rfind('\n', at == 0 ? 0 : at - 1);
-        const size_t from = line == std::string::npos ? 0 : line + 1;
-        ADD_FAILURE() << "table " << table << ": source has " << std::count(expected.begin(), expected.end(), '\n')
-                      << " rows, destination " << std::count(actual.begin(), actual.end(), '\n')
-                      << "; first difference: source '" << expected.substr(from, 80) << "' destination '"
-                      << actual.substr(from, 80) << "'";
-      }
+    for (const auto& table : kTables) {
+      const std::string diff = test::compare_table(*src_, config_, db_, table);
+      EXPECT_EQ(diff, "") << "table " << table;
     }
     auto skipped = run_mysql2ch(fmt::format("query -c {} \"EXISTS TABLE {}.skipped\"", config_, db_));
     EXPECT_EQ(skipped.out, "0\n") << "an excluded table reached the destination";
   }
 
-  void exec(const std::string& sql) { must(src_->execute(sql)); }
+  void exec(const std::string& sql) { test::must(src_->execute(sql)); }
 
   // The "next version:" line of `mysql2ch status`.
   std::string next_version() {
@@ -294,39 +235,11 @@ TEST_P(SyncTest, RenamedColumnKeepsItsValues) {
   expect_mirror_exact();
 }
 
-// Runs `mysql2ch sync` (continuous) in the background.
-class Child {
- public:
-  explicit Child(const std::string& config) {
-    const std::string binary = MYSQL2CH_BINARY;
-    std::vector<std::string> args{binary, "--log-level", "warn", "sync", "-c", config};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-      throw std::runtime_error("posix_spawn failed");
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) signal_and_wait(SIGKILL);
-  }
-  int signal_and_wait(int sig) {
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
 TEST_P(SyncTest, KillNineUnderWriteLoadLosesAndDuplicatesNothing) {
   sync_once();
   std::atomic<bool> done{false};
   std::thread writer([&] {
-    Connection w = root(port_);
+    Connection w = test::root_connection(port_);
     std::mt19937 rng(20261124);
     for (int i = 0; !done.load(); ++i) {
       const int id = static_cast<int>(rng() % 2000);
@@ -347,14 +260,14 @@ TEST_P(SyncTest, KillNineUnderWriteLoadLosesAndDuplicatesNothing) {
   });
   std::mt19937 rng(7);
   for (int round = 0; round < 6; ++round) {
-    Child child(config_);
+    test::SyncProcess child(config_, dir_ + "/child.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1500));
     const int status = child.signal_and_wait(SIGKILL);
     EXPECT_TRUE(WIFSIGNALED(status)) << "round " << round;
   }
   // A clean stop drains too.
   {
-    Child child(config_);
+    test::SyncProcess child(config_, dir_ + "/child.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     const int status = child.signal_and_wait(SIGTERM);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
@@ -377,7 +290,7 @@ TEST_P(SyncTest, StopUnderWriteLoadCheckpointsEveryRowApplied) {
   };
   std::atomic<bool> done{false};
   std::thread writer([&] {
-    Connection w = root(port_);
+    Connection w = test::root_connection(port_);
     // Transactions of many row events, so that a stop often arrives inside one.
     for (int i = 0; !done.load(); ++i) {
       (void)w.execute("BEGIN");
@@ -389,7 +302,7 @@ TEST_P(SyncTest, StopUnderWriteLoadCheckpointsEveryRowApplied) {
     }
   });
   {
-    Child child(config_);
+    test::SyncProcess child(config_, dir_ + "/child.log");
     while (max_version() < 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const int status = child.signal_and_wait(SIGTERM);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
@@ -402,129 +315,14 @@ TEST_P(SyncTest, StopUnderWriteLoadCheckpointsEveryRowApplied) {
   expect_mirror_exact();
 }
 
-// A TCP relay in front of ClickHouse that the test can cut: close() drops every open connection and makes the
-// relay hang up on new ones at once (as a server that is going down does); open() relays again.
-class TcpRelay {
- public:
-  explicit TcpRelay(int target_port) : target_port_(target_port) {
-    listen_on(0);
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~TcpRelay() {
-    quit_.store(true);
-    thread_.join();
-    cut();
-  }
-  int port() const { return port_; }
-  void close() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    closed_ = true;
-    for (auto& [a, b] : pairs_) {
-      ::close(a);
-      ::close(b);
-    }
-    pairs_.clear();
-  }
-  void open() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    closed_ = false;
-  }
-
- private:
-  void listen_on(int port) {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    if (bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listener_, 64) != 0) {
-      throw std::runtime_error("relay: cannot listen");
-    }
-    socklen_t len = sizeof addr;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  void cut() {
-    if (listener_ >= 0) ::close(listener_);
-    listener_ = -1;
-    for (auto& [a, b] : pairs_) {
-      ::close(a);
-      ::close(b);
-    }
-    pairs_.clear();
-  }
-  void loop() {
-    while (!quit_.load()) {
-      std::vector<pollfd> fds;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (listener_ >= 0) fds.push_back({listener_, POLLIN, 0});
-        for (auto& [a, b] : pairs_) {
-          fds.push_back({a, POLLIN, 0});
-          fds.push_back({b, POLLIN, 0});
-        }
-      }
-      poll(fds.data(), fds.size(), 50);
-      std::lock_guard<std::mutex> lock(mutex_);
-      for (const pollfd& p : fds) {
-        if ((p.revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-        if (p.fd == listener_) {
-          const int client = accept(listener_, nullptr, nullptr);
-          if (client < 0) continue;
-          if (closed_) {
-            ::close(client);
-            continue;
-          }
-          const int server = socket(AF_INET, SOCK_STREAM, 0);
-          sockaddr_in addr{};
-          addr.sin_family = AF_INET;
-          addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-          addr.sin_port = htons(static_cast<uint16_t>(target_port_));
-          if (connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            ::close(client);
-            ::close(server);
-            continue;
-          }
-          pairs_.emplace_back(client, server);
-          continue;
-        }
-        for (size_t k = 0; k < pairs_.size(); ++k) {
-          auto [a, b] = pairs_[k];
-          if (p.fd != a && p.fd != b) continue;
-          char buf[65536];
-          const ssize_t n = read(p.fd, buf, sizeof buf);
-          const int other = p.fd == a ? b : a;
-          if (n <= 0 || write(other, buf, static_cast<size_t>(n)) != n) {
-            ::close(a);
-            ::close(b);
-            pairs_.erase(pairs_.begin() + static_cast<std::ptrdiff_t>(k));
-          }
-          break;
-        }
-      }
-    }
-  }
-
-  int target_port_;
-  int port_ = 0;
-  int listener_ = -1;
-  bool closed_ = false;
-  std::vector<std::pair<int, int>> pairs_;
-  std::mutex mutex_;
-  std::atomic<bool> quit_{false};
-  std::thread thread_;
-};
-
 // ClickHouse unreachable for a while under load, then back: the reader pauses, nothing is lost or doubled.
 TEST_P(SyncTest, DestinationOutageLosesNothing) {
   if (GetParam().chdb) GTEST_SKIP() << "an embedded destination has no network to cut";
-  TcpRelay relay(testenv::ch_http_port());
+  test::TcpRelay relay(testenv::ch_http_port());
   write_config(fmt::format("http://127.0.0.1:{}", relay.port()));
   sync_once();
   const std::string before = next_version();
-  Child child(config_);
+  test::SyncProcess child(config_, dir_ + "/child.log");
   workload(0);
   // Cut the destination only once the child streams (its checkpoints move), not during its start.
   while (next_version() == before) std::this_thread::sleep_for(std::chrono::milliseconds(200));
