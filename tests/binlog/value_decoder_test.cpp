@@ -270,6 +270,11 @@ TEST(JsonDiff, AppliesReplaceInsertRemoveInMySqlKeyOrder) {
                                 2, 7, '$', '.', '"', 'k', ' ', 'y', '"'};
   ASSERT_TRUE(apply_json_diffs(R"({"a": 1, "b": [1], "k y": 2})", diffs, out).ok());
   EXPECT_EQ(out, R"({"a": 42, "b": ["x", 1], "zz": true})");
+  // A double replaced in, next to one kept from the before image: both spelled as MySQL prints them.
+  out.clear();
+  const std::vector<uint8_t> to_double = {0, 3, '$', '.', 'a', 9, 0x0B, 0, 0, 52, 38, 245, 107, 12, 67};
+  ASSERT_TRUE(apply_json_diffs(R"({"a": 1, "b": 1.5e-16, "c": [0.0000003, -0.0]})", to_double, out).ok());
+  EXPECT_EQ(out, R"({"a": 1e15, "b": 1.5e-16, "c": [0.0000003, -0.0]})");
   out.clear();
   const std::vector<uint8_t> missing = {0, 3, '$', '.', 'q', 3, 0x05, 1, 0};
   EXPECT_FALSE(apply_json_diffs(R"({"a": 1})", missing, out).ok());
