@@ -173,10 +173,10 @@ void render(const JsonNode& n, std::string& out) {
       const bool object = n.type == JsonNode::Type::kObject;
       out.push_back(object ? '{' : '[');
       for (size_t k = 0; k < n.items.size(); ++k) {
-        if (k != 0) out.push_back(',');
+        if (k != 0) out += ", ";
         if (object) {
           schema::append_json_string(n.keys[k], out);
-          out.push_back(':');
+          out += ": ";
         }
         render(n.items[k], out);
       }

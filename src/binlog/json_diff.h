@@ -1,6 +1,6 @@
 // Partial JSON updates (PARTIAL_UPDATE_ROWS_EVENT, binlog_row_value_options=PARTIAL_JSON): applies the diff
 // vector of one JSON column to the column's before-image document and produces the full after-image as
-// canonical JSON text (the same text the binary JSON renderer produces for the same document).
+// JSON text in the binary JSON renderer's form (MySQL's own text: ", " and ": " separators; json_binary.h).
 #pragma once
 
 #include <span>

@@ -66,9 +66,7 @@ class JsonBinaryWriter {
         double d;
         std::memcpy(&d, &bits, sizeof d);
         if (d != d || d - d != 0) return bad(at, "non-finite double");
-        const size_t start = out_.size();
-        append_double(d, out_);
-        if (out_.find_first_of(".eEn", start) == std::string::npos) out_ += ".0";
+        append_mysql_json_double(d, out_);
         return {};
       }
       case kString: {
@@ -133,7 +131,7 @@ class JsonBinaryWriter {
     if (count > size || header > size) return bad(start, object ? "object header" : "array header");
     out_.push_back(object ? '{' : '[');
     for (size_t k = 0; k < count; ++k) {
-      if (k != 0) out_.push_back(',');
+      if (k != 0) out_ += ", ";
       if (object) {
         const size_t e = start + 2 * w + k * key_entry;
         const size_t key_off = static_cast<size_t>(le(&whole[e], w));
@@ -142,7 +140,7 @@ class JsonBinaryWriter {
         const std::string_view key(reinterpret_cast<const char*>(&whole[start + key_off]), key_len);
         if (!is_valid_utf8(key)) return bad(e, "key that is not UTF-8");
         append_json_string(key, out_);
-        out_.push_back(':');
+        out_ += ": ";
       }
       const size_t e = start + 2 * w + (object ? count * key_entry : 0) + k * value_entry;
       const uint8_t type = whole[e];
@@ -209,6 +207,51 @@ class JsonBinaryWriter {
 };
 
 }  // namespace
+
+void append_mysql_json_double(double d, std::string& out) {
+  // The shortest round-trip digits and decimal exponent, from the scientific form "[-]d[.ddd]e[+-]XX".
+  char buf[40];
+  const char* end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific).ptr;
+  const char* p = buf;
+  if (*p == '-') {
+    out.push_back('-');
+    ++p;
+  }
+  char digits[20];
+  size_t n = 0;
+  for (; p != end && *p != 'e'; ++p) {
+    if (*p != '.') digits[n++] = *p;
+  }
+  int exp10 = 0;
+  std::from_chars(p + 1 + (p[1] == '+' ? 1 : 0), end, exp10);
+  while (n > 1 && digits[n - 1] == '0') --n;
+  // decpt: where the decimal point falls relative to the first digit (value = 0.DIGITS x 10^decpt).
+  const int decpt = exp10 + 1;
+  const int len = static_cast<int>(n);
+  const std::string_view ds(digits, n);
+  // MySQL prints fixed notation when the point falls inside the digits, for integral values below 1e15 and for
+  // magnitudes down to 1e-15; otherwise d[.ddd]eX with no '+' and no leading exponent zeros.
+  if (decpt <= 0 && decpt >= -14) {
+    out += "0.";
+    out.append(static_cast<size_t>(-decpt), '0');
+    out += ds;
+  } else if (decpt > 0 && decpt < len) {
+    out += ds.substr(0, static_cast<size_t>(decpt));
+    out.push_back('.');
+    out += ds.substr(static_cast<size_t>(decpt));
+  } else if (decpt >= len && decpt <= 15) {
+    out += ds;
+    out.append(static_cast<size_t>(decpt - len), '0');
+    out += ".0";
+  } else {
+    out.push_back(ds[0]);
+    if (len > 1) {
+      out.push_back('.');
+      out += ds.substr(1);
+    }
+    out += fmt::format("e{}", decpt - 1);
+  }
+}
 
 Status append_json_binary(std::span<const uint8_t> doc, std::string& out) {
   if (doc.empty()) {

@@ -24,6 +24,13 @@ using nlohmann::json;
 
 std::string fixture(const std::string& name) { return std::string(MYSQL2CH_SOURCE_DIR) + "/tests/binlog/fixtures/" + name; }
 
+// A JSON document is compared as its text, byte for byte: the mirror keeps the text, so the binlog's rendering
+// (binary JSON, partial-update results) must spell it exactly as SELECT does. Other values as parsed JSON.
+json as_compared(const schema::Value& v, const std::string& text) {
+  if (v.kind == schema::ValueKind::kJsonBinary || v.kind == schema::ValueKind::kJsonText) return json(text);
+  return json::parse(text);
+}
+
 // Replays row changes of the binlog_fx_* databases into table → rows (JSON objects by column name).
 class Replayer : public EventHandler {
  public:
@@ -114,7 +121,7 @@ class Replayer : public EventHandler {
       if (values[k].kind == schema::ValueKind::kAbsent) continue;
       text.clear();
       TRY(schema::append_value_json(values[k], &s.columns[k], text));
-      out[s.columns[k].name] = json::parse(text);
+      out[s.columns[k].name] = as_compared(values[k], text);
     }
     return {};
   }
@@ -166,7 +173,7 @@ std::map<std::string, std::vector<json>> expected_state(const std::string& name,
       std::string rendered;
       const Status st = schema::append_value_json(*v, &cols[k], rendered);
       EXPECT_TRUE(st.ok()) << table << "." << cols[k].name << ": " << (st.ok() ? "" : st.error().message());
-      row[cols[k].name] = json::parse(rendered);
+      row[cols[k].name] = as_compared(*v, rendered);
     }
     out[table].push_back(row);
   }

@@ -298,6 +298,13 @@ class WorkloadGenerator {
   bool rolled_back_ = false;
 };
 
+// A JSON document is compared as its text, byte for byte (the mirror keeps the text; parsing would hide a
+// difference of spelling between the binlog's and SELECT's renderings); other values as parsed JSON.
+json as_compared(const schema::Value& v, const std::string& text) {
+  if (v.kind == schema::ValueKind::kJsonBinary || v.kind == schema::ValueKind::kJsonText) return json(text);
+  return json::parse(text);
+}
+
 json render(const schema::TableSchema& s, std::span<const schema::Value> values) {
   json out = json::object();
   std::string text;
@@ -305,7 +312,7 @@ json render(const schema::TableSchema& s, std::span<const schema::Value> values)
     if (values[k].kind == schema::ValueKind::kAbsent) continue;
     text.clear();
     must(schema::append_value_json(values[k], &s.columns[k], text));
-    out[s.columns[k].name] = json::parse(text);
+    out[s.columns[k].name] = as_compared(values[k], text);
   }
   return out;
 }
@@ -443,7 +450,7 @@ TEST_P(RandomWorkloadTest, StateReplayedFromTheBinlogEqualsSelect) {
       const schema::Value v = must(schema::value_from_select_text(s.columns[k], *r[k]));
       std::string text;
       must(schema::append_value_json(v, &s.columns[k], text));
-      row[s.columns[k].name] = json::parse(text);
+      row[s.columns[k].name] = as_compared(v, text);
     }
     expected[row.at("id").dump()] = row;
   }

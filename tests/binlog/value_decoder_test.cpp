@@ -234,22 +234,22 @@ std::string render_json(const std::vector<uint8_t>& doc) {
 }
 
 TEST(ValueDecoder, JsonOpaqueTypesAndEscaping) {
-  EXPECT_EQ(render_json(json_doc_with_opaque(246, {5, 2, 0x80, 0x01, 0x32})), "{\"d\":1.50}");
-  EXPECT_EQ(render_json(json_doc_with_opaque(246, {5, 2, 0x7F, 0xFE, 0xCD})), "{\"d\":-1.50}");
+  EXPECT_EQ(render_json(json_doc_with_opaque(246, {5, 2, 0x80, 0x01, 0x32})), "{\"d\": 1.50}");
+  EXPECT_EQ(render_json(json_doc_with_opaque(246, {5, 2, 0x7F, 0xFE, 0xCD})), "{\"d\": -1.50}");
   const uint64_t ymd = (2020ULL * 13 + 1) << 5 | 2;
   const uint64_t dt = ((ymd << 17 | 3 << 12 | 4 << 6 | 5) << 24) | 678000;
   std::vector<uint8_t> le;
   for (int k = 0; k < 8; ++k) le.push_back(static_cast<uint8_t>(dt >> (8 * k)));
-  EXPECT_EQ(render_json(json_doc_with_opaque(12, le)), "{\"d\":\"2020-01-02 03:04:05.678000\"}");
+  EXPECT_EQ(render_json(json_doc_with_opaque(12, le)), "{\"d\": \"2020-01-02 03:04:05.678000\"}");
   const uint64_t date = (ymd << 17) << 24;
   le.clear();
   for (int k = 0; k < 8; ++k) le.push_back(static_cast<uint8_t>(date >> (8 * k)));
-  EXPECT_EQ(render_json(json_doc_with_opaque(10, le)), "{\"d\":\"2020-01-02\"}");
+  EXPECT_EQ(render_json(json_doc_with_opaque(10, le)), "{\"d\": \"2020-01-02\"}");
   const int64_t time = -((int64_t{12} << 12 | 34 << 6 | 56) << 24 | 500000);
   le.clear();
   for (int k = 0; k < 8; ++k) le.push_back(static_cast<uint8_t>(static_cast<uint64_t>(time) >> (8 * k)));
-  EXPECT_EQ(render_json(json_doc_with_opaque(11, le)), "{\"d\":\"-12:34:56.500000\"}");
-  EXPECT_EQ(render_json(json_doc_with_opaque(15, {0, 0xFF})), "{\"d\":\"base64:type15:AP8=\"}");
+  EXPECT_EQ(render_json(json_doc_with_opaque(11, le)), "{\"d\": \"-12:34:56.500000\"}");
+  EXPECT_EQ(render_json(json_doc_with_opaque(15, {0, 0xFF})), "{\"d\": \"base64:type15:AP8=\"}");
   // A string with a quote, a backslash and a control character.
   EXPECT_EQ(render_json({0x0C, 4, '"', '\\', 0x01, 'x'}), "\"\\\"\\\\\\u0001x\"");
   EXPECT_EQ(render_json({0x04, 2}), "false");
@@ -269,7 +269,12 @@ TEST(JsonDiff, AppliesReplaceInsertRemoveInMySqlKeyOrder) {
                                 1, 6, '$', '.', 'b', '[', '0', ']', 3, 0x0C, 1, 'x',
                                 2, 7, '$', '.', '"', 'k', ' ', 'y', '"'};
   ASSERT_TRUE(apply_json_diffs(R"({"a": 1, "b": [1], "k y": 2})", diffs, out).ok());
-  EXPECT_EQ(out, R"({"a":42,"b":["x",1],"zz":true})");
+  EXPECT_EQ(out, R"({"a": 42, "b": ["x", 1], "zz": true})");
+  // A double replaced in, next to one kept from the before image: both spelled as MySQL prints them.
+  out.clear();
+  const std::vector<uint8_t> to_double = {0, 3, '$', '.', 'a', 9, 0x0B, 0, 0, 52, 38, 245, 107, 12, 67};
+  ASSERT_TRUE(apply_json_diffs(R"({"a": 1, "b": 1.5e-16, "c": [0.0000003, -0.0]})", to_double, out).ok());
+  EXPECT_EQ(out, R"({"a": 1e15, "b": 1.5e-16, "c": [0.0000003, -0.0]})");
   out.clear();
   const std::vector<uint8_t> missing = {0, 3, '$', '.', 'q', 3, 0x05, 1, 0};
   EXPECT_FALSE(apply_json_diffs(R"({"a": 1})", missing, out).ok());

@@ -54,9 +54,22 @@ inline nlohmann::json render_row(const schema::TableSchema& t, std::span<const s
   return out;
 }
 
+// Each present column's canonical JSON text exactly as rendered (render_row parses it, which would hide
+// differences of spelling such as JSON documents' spacing or number formatting).
+inline std::map<std::string, std::string> render_row_texts(const schema::TableSchema& t,
+                                                           std::span<const schema::Value> row) {
+  std::map<std::string, std::string> out;
+  for (size_t k = 0; k < row.size(); ++k) {
+    if (row[k].kind == schema::ValueKind::kAbsent) continue;
+    must(schema::append_value_json(row[k], &t.columns[k], out[t.columns[k].name]));
+  }
+  return out;
+}
+
 struct RecordedRow {
   nlohmann::json row;
   uint64_t version = 0;
+  std::map<std::string, std::string> texts;  // render_row_texts of the row
 };
 
 // Records every flushed row per table ("db.table"); rows appended but not flushed are dropped at the end,
@@ -68,7 +81,7 @@ class RecordingSinkFactory final : public SnapshotSinkFactory {
     Sink(RecordingSinkFactory* owner, schema::TableSchema table) : owner_(owner), table_(std::move(table)) {}
     Status append(std::span<const schema::Value> row, uint64_t version, bool is_deleted) override {
       if (is_deleted) return make_error(ErrorCode::kInternal, "snapshot rows are never deleted");
-      buffer_.push_back({render_row(table_, row), version});
+      buffer_.push_back({render_row(table_, row), version, render_row_texts(table_, row)});
       bytes_ += buffer_.back().row.dump().size();
       return {};
     }

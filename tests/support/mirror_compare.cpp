@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "support/testenv.h"
@@ -60,24 +59,12 @@ std::string strip_decimal(std::string v) {
   return v == "-0" ? "0" : v;
 }
 
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (size_t k = 0; k + 1 < hex.size(); k += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(k, 2), nullptr, 16)));
-  }
-  return out;
-}
-
-std::string canonical_json(const std::string& text) {
-  auto doc = nlohmann::json::parse(text, nullptr, false);
-  return doc.is_discarded() ? "invalid JSON: " + text : doc.dump();
-}
-
 std::string mysql_select_list(const std::vector<SourceColumn>& columns) {
   std::string list;
   for (const auto& c : columns) {
     const std::string id = mysql_identifier(c.name);
-    list += (list.empty() ? "" : ", ") + (c.canon == Canon::kHex ? "HEX(" + id + ")" : id);
+    const bool hex = c.canon == Canon::kHex || c.canon == Canon::kJson;
+    list += (list.empty() ? "" : ", ") + (hex ? "HEX(" + id + ")" : id);
   }
   return list;
 }
@@ -92,9 +79,9 @@ std::string clickhouse_select_list(const std::vector<SourceColumn>& columns) {
   return list;
 }
 
-// `fields[k]` as selected by the lists above → canonical text. `hex_json`: JSON arrived hex-encoded.
+// `fields[k]` as selected by the lists above → canonical text.
 std::string canonical_row(const std::vector<SourceColumn>& columns,
-                          const std::vector<std::optional<std::string>>& fields, bool hex_json) {
+                          const std::vector<std::optional<std::string>>& fields) {
   std::string line;
   for (size_t k = 0; k < columns.size(); ++k) {
     if (k > 0) line += '\t';
@@ -108,9 +95,9 @@ std::string canonical_row(const std::vector<SourceColumn>& columns,
     }
     switch (columns[k].canon) {
       case Canon::kAsIs: line += *fields[k]; break;
-      case Canon::kHex: line += *fields[k]; break;
+      case Canon::kHex:
+      case Canon::kJson: line += *fields[k]; break;
       case Canon::kDecimal: line += strip_decimal(*fields[k]); break;
-      case Canon::kJson: line += canonical_json(hex_json ? from_hex(*fields[k]) : *fields[k]); break;
     }
   }
   return line;
@@ -156,7 +143,7 @@ std::vector<std::string> canonical_source_rows(Connection& source, const std::st
                                     mysql_identifier(table)));
   if (!q.ok()) throw std::runtime_error(q.error().message());
   std::vector<std::string> rows;
-  for (const auto& row : q->rows) rows.push_back(canonical_row(columns, row, false));
+  for (const auto& row : q->rows) rows.push_back(canonical_row(columns, row));
   std::sort(rows.begin(), rows.end());
   return rows;
 }
@@ -199,7 +186,7 @@ std::string compare_table(Connection& source, const std::string& config, const s
         fields.emplace_back(std::move(f));
       }
     }
-    actual.push_back(canonical_row(columns, fields, true));
+    actual.push_back(canonical_row(columns, fields));
   }
   std::sort(actual.begin(), actual.end());
   if (actual == expected) return "";

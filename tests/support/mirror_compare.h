@@ -4,7 +4,8 @@
 //   integers, enums, DATETIME: the text both servers print;
 //   DECIMAL: without trailing fractional zeros (ClickHouse versions differ in printing them);
 //   character and binary strings: upper-case hex of the bytes (no escaping, no charset questions);
-//   JSON: the document re-serialised by nlohmann::json (key order, spacing and number spelling normalised);
+//   JSON: upper-case hex of the text, byte for byte (the mirror must keep the source's own spelling: MySQL's
+//   printed form whether a row came from the snapshot or the stream, MariaDB's stored text);
 //   NULL: \N.
 // Rows are compared as sorted lists, so neither server's collation matters.
 //
