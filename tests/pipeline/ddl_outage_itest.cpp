@@ -115,13 +115,14 @@ state:
 
 TEST_P(DdlOutageTest, AddColumnWaitsForTheDestinationAndCompletes) {
   child_ = std::make_unique<test::SyncProcess>(config_, log_path(), "info");
-  wait_for_log("resuming from checkpoint");
+  // Row 3 comes after the snapshot read the table, so only the stream brings it: once it is in the destination,
+  // every row before the ALTER is acknowledged and the outage hits the DDL step, not a row flush.
+  wait_for_log("snapshot: 1 chunks");
   if (HasFatalFailure()) return;
   exec(fmt::format("INSERT INTO {}.t1 VALUES (3, 'three')", db_));
   wait_for_mirror();
   if (HasFatalFailure()) return;
 
-  // Every row before the ALTER is acknowledged: the outage hits the DDL step, not a row flush.
   relay_->close();
   exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN c1 INT NOT NULL DEFAULT 7", db_));
   exec(fmt::format("INSERT INTO {}.t1 VALUES (4, 'four', 40)", db_));
