@@ -37,7 +37,9 @@ class DdlOutageTest : public testing::TestWithParam<Case> {
     const Case& c = GetParam();
     db_ = "ddlfix_outage_" + c.name;
     dir_ = testenv::scratch_dir(db_);
+    // A fresh start: no checkpoint, and no log lines of an earlier run for wait_for_log() to find.
     std::filesystem::remove_all(dir_ + "/state");
+    std::filesystem::remove(log_path());
     port_ = c.mysql ? testenv::mysql_port() : testenv::mariadb_port();
     src_ = std::make_unique<Connection>(test::root_connection(port_));
     relay_ = std::make_unique<test::TcpRelay>(testenv::ch_http_port());
