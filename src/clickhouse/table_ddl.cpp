@@ -210,6 +210,12 @@ bool has_current_view(const TargetTable& table, const ServerCapabilities& caps) 
   return !caps.replacing_is_deleted && !table.primary_key.empty();
 }
 
+Statements refresh_view_statements(const TargetTable& table, const ServerCapabilities& caps) {
+  Statements out;
+  refresh_view(table, caps, out);
+  return out;
+}
+
 Statements create_table_statements(const TargetTable& t, const ServerCapabilities& caps) {
   Statements out;
   out.push_back("CREATE DATABASE IF NOT EXISTS " + clickhouse_identifier(t.name.database));

@@ -35,6 +35,10 @@ TargetName current_view_name(const TargetName& table);
 // Whether `table` gets a current-state view on this server (legacy engine and a primary key).
 bool has_current_view(const TargetTable& table, const ServerCapabilities& caps);
 
+// Drops and re-creates the current-state view with `table`'s columns; empty when the table has none. Each
+// column change ends with these; repeated alone, they complete a change interrupted after its ALTER.
+Statements refresh_view_statements(const TargetTable& table, const ServerCapabilities& caps);
+
 // CREATE DATABASE IF NOT EXISTS, CREATE TABLE IF NOT EXISTS, and the view where one is needed.
 Statements create_table_statements(const TargetTable& table, const ServerCapabilities& caps);
 

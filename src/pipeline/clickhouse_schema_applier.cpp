@@ -119,7 +119,7 @@ Status ClickHouseSchemaApplier::add_column(const schema::TableSchema& after, siz
   TRY_ASSIGN(ServerCapabilities caps, connection_.capabilities());
   TRY_ASSIGN(TargetTable target, map(after));
   TRY_ASSIGN(auto existing, destination_columns(connection_, target.name));
-  if (has_column(existing, target.columns[index].name)) return {};
+  if (has_column(existing, target.columns[index].name)) return run(refresh_view_statements(target, caps));
   TRY_ASSIGN(std::string default_expression, column_default_expression(target.columns[index], mysql_default));
   TRY_ASSIGN(Statements statements, add_column_statements(target, index, caps, default_expression));
   return run(statements);
@@ -131,7 +131,7 @@ Status ClickHouseSchemaApplier::drop_column(const schema::TableSchema& before, c
   TRY_ASSIGN(TargetTable from, map(before));
   TRY_ASSIGN(TargetTable to, map(after));
   TRY_ASSIGN(auto existing, destination_columns(connection_, from.name));
-  if (!has_column(existing, name)) return {};
+  if (!has_column(existing, name)) return run(refresh_view_statements(to, caps));
   TRY_ASSIGN(Statements statements, drop_column_statements(from, to, name, caps));
   return run(statements);
 }
@@ -143,7 +143,7 @@ Status ClickHouseSchemaApplier::modify_column(const schema::TableSchema& before,
   TRY_ASSIGN(TargetTable to, map(after));
   TRY_ASSIGN(auto existing, destination_columns(connection_, to.name));
   for (const auto& [n, type] : existing) {
-    if (n == to.columns[index].name && type == to.columns[index].type) return {};
+    if (n == to.columns[index].name && type == to.columns[index].type) return run(refresh_view_statements(to, caps));
   }
   TRY_ASSIGN(Statements statements, modify_column_statements(from, to, index, caps));
   return run(statements);
@@ -158,7 +158,7 @@ Status ClickHouseSchemaApplier::rename_column(const schema::TableSchema& before,
   TRY_ASSIGN(auto existing, destination_columns(connection_, new_target.name));
   const bool has_from = has_column(existing, from);
   const bool has_to = has_column(existing, to);
-  if (!has_from && has_to) return {};  // done before an interruption
+  if (!has_from && has_to) return run(refresh_view_statements(new_target, caps));  // done before an interruption
   if (caps.rename_column) {
     TRY_ASSIGN(Statements statements, rename_column_statements(new_target, from, index, caps));
     return run(statements);

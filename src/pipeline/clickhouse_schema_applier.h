@@ -3,7 +3,9 @@
 //
 // Every operation first reads what the destination has (system.columns, system.tables) and does only what is
 // missing, so a statement interrupted half-way (crash, destination outage) is completed when the stream
-// replays it from the checkpoint taken at its start.
+// replays it from the checkpoint taken at its start, or when the caller repeats the failed operation (the DDL
+// handler retries each one through an outage). A column change found already done still re-creates the
+// current-state view (legacy servers): the interruption may have come between the ALTER and the view.
 //
 // RENAME COLUMN on ClickHouse before 20.4 is a copy (rename_column_by_copy): ADD the new column, ALTER UPDATE it
 // from the old one, wait for the mutation (system.mutations is_done), DROP the old one. The caller guarantees no

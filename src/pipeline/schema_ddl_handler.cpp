@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -238,6 +239,11 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
     }
     return &it->second;
   };
+  // A destination outage stalls the statement until the destination answers (or the stream is stopped); each
+  // applier step checks what the destination already has, so repeating it after a failure is safe.
+  const auto retried = [&](const std::function<Status()>& step) {
+    return batches_.with_retry("applying DDL to the destination", step);
+  };
   const auto context = [&](Status st, const TableName& name, const std::string& change) -> Status {
     if (st.ok()) return st;
     if (st.error().code() == ErrorCode::kUnsupported) {
@@ -253,7 +259,7 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       working.insert_or_assign(c->table, WorkingTable::of(c->schema));
       if (filter_.selected(c->table.database, c->table.table)) {
         batches_.forget(c->table.database, c->table.table);
-        TRY(context(destination_.create_table(c->schema), c->table, "CREATE TABLE"));
+        TRY(context(retried([&] { return destination_.create_table(c->schema); }), c->table, "CREATE TABLE"));
       }
       continue;
     }
@@ -271,11 +277,13 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
         schema::TableSchema from_schema = moved.schema;
         from_schema.database = c->from.database;
         from_schema.table = c->from.table;
-        TRY(context(destination_.rename_table(from_schema, moved.schema), c->from, "RENAME TABLE"));
+        TRY(context(retried([&] { return destination_.rename_table(from_schema, moved.schema); }), c->from,
+                    "RENAME TABLE"));
       } else if (from_selected) {
         spdlog::info("DDL at {}: {} left the selection ({}): its destination table is dropped", where,
                      qualified(c->from), qualified(c->to));
-        TRY(context(destination_.drop_table(c->from.database, c->from.table), c->from, "RENAME TABLE"));
+        TRY(context(retried([&] { return destination_.drop_table(c->from.database, c->from.table); }), c->from,
+                    "RENAME TABLE"));
       } else if (to_selected) {
         return needs_resnapshot(c->to, "RENAME TABLE " + qualified(c->from) + " TO " + qualified(c->to),
                                 "the table enters the selection with rows the mirror never copied", where);
@@ -296,7 +304,8 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
     if (const auto* c = std::get_if<schema::TableDropped>(&change)) {
       working.erase(c->table);
       batches_.forget(c->table.database, c->table.table);
-      TRY(context(destination_.drop_table(c->table.database, c->table.table), c->table, "DROP TABLE"));
+      TRY(context(retried([&] { return destination_.drop_table(c->table.database, c->table.table); }), c->table,
+                  "DROP TABLE"));
       continue;
     }
     if (const auto* c = std::get_if<schema::TableTruncated>(&change)) {
@@ -324,15 +333,18 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       }
       w->schema.columns.insert(w->schema.columns.begin() + static_cast<std::ptrdiff_t>(at), added->column);
       w->rekey();
-      TRY(context(destination_.add_column(w->schema, at, added->default_value), name,
-                  fmt::format("ADD COLUMN `{}`{}", added->column.name, added->default_value ? " DEFAULT " + *added->default_value : "")));
+      TRY(context(retried([&] { return destination_.add_column(w->schema, at, added->default_value); }), name,
+                  fmt::format("ADD COLUMN `{}`{}", added->column.name,
+                              added->default_value ? " DEFAULT " + *added->default_value : "")));
     } else if (const auto* dropped = std::get_if<schema::ColumnDropped>(&change)) {
       auto k = w->index(dropped->column);
       if (!k) return make_error(ErrorCode::kInternal, "DDL at {}: {}: no such column", where, what);
       w->schema.columns.erase(w->schema.columns.begin() + static_cast<std::ptrdiff_t>(*k));
       w->rekey();
-      TRY(context(destination_.drop_column(previous.schema, w->schema, previous.schema.columns[*k].name), name,
-                  fmt::format("DROP COLUMN `{}`", dropped->column)));
+      TRY(context(retried([&] {
+                    return destination_.drop_column(previous.schema, w->schema, previous.schema.columns[*k].name);
+                  }),
+                  name, fmt::format("DROP COLUMN `{}`", dropped->column)));
     } else if (const auto* renamed = std::get_if<schema::ColumnRenamed>(&change)) {
       auto k = w->index(renamed->from);
       if (!k) return make_error(ErrorCode::kInternal, "DDL at {}: {}: no such column", where, what);
@@ -341,14 +353,16 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
         if (to_lower(key) == to_lower(renamed->from)) key = renamed->to;
       }
       w->rekey();
-      TRY(context(destination_.rename_column(previous.schema, w->schema, previous.schema.columns[*k].name, *k), name,
-                  fmt::format("RENAME COLUMN `{}` TO `{}`", renamed->from, renamed->to)));
+      TRY(context(retried([&] {
+                    return destination_.rename_column(previous.schema, w->schema, previous.schema.columns[*k].name, *k);
+                  }),
+                  name, fmt::format("RENAME COLUMN `{}` TO `{}`", renamed->from, renamed->to)));
     } else if (const auto* modified = std::get_if<schema::ColumnModified>(&change)) {
       auto k = w->index(modified->after.name);
       if (!k) return make_error(ErrorCode::kInternal, "DDL at {}: {}: no such column", where, what);
       w->schema.columns[*k] = modified->after;
       w->rekey();
-      TRY(context(destination_.modify_column(previous.schema, w->schema, *k), name,
+      TRY(context(retried([&] { return destination_.modify_column(previous.schema, w->schema, *k); }), name,
                   fmt::format("MODIFY COLUMN `{}`", modified->after.name)));
     } else if (const auto* moved_column = std::get_if<schema::ColumnMoved>(&change)) {
       // The destination's column order does not matter (rows are inserted by column name); the working copy

@@ -13,6 +13,9 @@
 // and ignored). Statements on tables the configuration does not select, and statements that change no table,
 // only update the history (or are ignored with a debug log when they cannot be parsed).
 //
+// A destination that does not answer (kUnavailable/kTimeout) is waited for: each destination step is repeated
+// through TableBatches::with_retry until it succeeds or the stream is stopped, as row batches are.
+//
 // Not thread-safe; every reference outlives the handler.
 #pragma once
 

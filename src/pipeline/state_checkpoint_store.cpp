@@ -49,6 +49,7 @@ Result<std::optional<Checkpoint>> StateCheckpointStore::load() {
   if (!position.ok()) return std::move(position).error().context(describe());
   c.position = std::move(position).value();
   c.next_version = saved->version + 1;
+  c.schema_history = std::move(saved->schema_history);
   return std::optional<Checkpoint>(std::move(c));
 }
 
@@ -56,6 +57,7 @@ Status StateCheckpointStore::save(const Checkpoint& checkpoint) {
   state::Checkpoint c;
   c.position = to_state_position(checkpoint.position);
   c.version = checkpoint.next_version - 1;
+  c.schema_history = checkpoint.schema_history;
   return store_.save_checkpoint(c);
 }
 

@@ -1,6 +1,6 @@
 // The local checkpoint store on the state database (state/state_store.h: SQLite, WAL, synchronous=FULL), which
-// the snapshot also writes its initial checkpoint to. It keeps position, version counter and schema history
-// position; the fields only the destination mirror keeps (sequence, last commit time) load as 0.
+// the snapshot also writes its initial checkpoint to. It keeps position, version counter and schema history;
+// the fields only the destination mirror keeps (sequence, last commit time) load as 0.
 //
 // Threading: as StateStore (calls are serialised). `store` outlives this object.
 #pragma once

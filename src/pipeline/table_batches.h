@@ -3,9 +3,9 @@
 // Decides when buffered rows are due: pipeline.max_batch_rows / max_batch_bytes over all tables, or the oldest
 // unflushed row waiting max_delay_ms.
 //
-// flush_all() retries a destination that is down (kUnavailable/kTimeout) with exponential backoff until it
-// answers or `stop` is set; meanwhile nothing else is read, which is what bounds memory during an outage.
-// Not thread-safe; `destination` and `stop` must outlive this object.
+// flush_all() (like with_retry()) retries a destination that is down (kUnavailable/kTimeout) with exponential
+// backoff until it answers or `stop` is set; meanwhile nothing else is read, which is what bounds memory during
+// an outage. Not thread-safe; `destination` and `stop` must outlive this object.
 #pragma once
 
 #include <atomic>
@@ -38,6 +38,11 @@ class TableBatches {
   // next row of it opens the table again. The caller has flushed every sink first.
   void forget(std::string_view database, std::string_view table);
 
+  // Calls `attempt` until it succeeds, fails in a way that is not retryable, or `stop` is set, waiting with
+  // exponential backoff in between; every destination request of the stream goes through it, so an outage
+  // stalls the stream instead of ending it. `attempt` must be safe to repeat after a failure at any point.
+  Status with_retry(const char* what, const std::function<Status()>& attempt);
+
   uint64_t buffered_rows() const;
   uint64_t rows_flushed() const { return rows_flushed_; }
   uint64_t flush_retries() const { return flush_retries_; }
@@ -47,7 +52,6 @@ class TableBatches {
     schema::TableSchema schema;
     std::unique_ptr<TableSink> sink;
   };
-  Status with_retry(const char* what, const std::function<Status()>& attempt);
 
   DestinationTables& destination_;
   PipelineConfig config_;

@@ -53,7 +53,11 @@ CREATE TABLE resnapshot_request (
 // Version 2: the re-read's removal bound.
 constexpr const char* kSchemaV2 = "ALTER TABLE snapshot_table ADD COLUMN purge_below INTEGER;";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+// Version 3: the schema history at the checkpoint. A checkpoint written before keeps "" (none), which makes the
+// next start describe the tables from the source, as such a database's mysql2ch did.
+constexpr const char* kSchemaV3 = "ALTER TABLE checkpoint ADD COLUMN schema_history TEXT NOT NULL DEFAULT '';";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(std::size(kMigrations) == StateStore::kSchemaVersion);
 
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
@@ -132,14 +136,15 @@ Status StateStore::migrate() {
 
 Result<std::optional<Checkpoint>> StateStore::load_checkpoint() {
   std::lock_guard lock(mutex_);
-  TRY_ASSIGN(Statement q, db_.prepare("SELECT flavor, gtid_set, binlog_file, binlog_pos, version, schema_history_pos "
-                                      "FROM checkpoint WHERE id = 1"));
+  TRY_ASSIGN(Statement q, db_.prepare("SELECT flavor, gtid_set, binlog_file, binlog_pos, version, schema_history_pos, "
+                                      "schema_history FROM checkpoint WHERE id = 1"));
   TRY_ASSIGN(bool row, q.step());
   if (!row) return std::optional<Checkpoint>();
   Checkpoint c;
   c.position = {q.text_at(0), q.text_at(1), q.text_at(2), q.uint64_at(3)};
   c.version = q.uint64_at(4);
   c.schema_history_pos = q.uint64_at(5);
+  c.schema_history = q.text_at(6);
   return std::optional<Checkpoint>(std::move(c));
 }
 
@@ -147,18 +152,19 @@ namespace {
 Status write_checkpoint(SqliteDb& db, const Checkpoint& c) {
   TRY_ASSIGN(Statement s, db.prepare(fmt::format(
                               "INSERT INTO checkpoint (id, flavor, gtid_set, binlog_file, binlog_pos, version, "
-                              "schema_history_pos, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, {}) "
+                              "schema_history_pos, schema_history, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, {}) "
                               "ON CONFLICT (id) DO UPDATE SET flavor = excluded.flavor, gtid_set = excluded.gtid_set, "
                               "binlog_file = excluded.binlog_file, binlog_pos = excluded.binlog_pos, "
                               "version = excluded.version, schema_history_pos = excluded.schema_history_pos, "
-                              "updated_at = excluded.updated_at",
+                              "schema_history = excluded.schema_history, updated_at = excluded.updated_at",
                               kNow)));
   s.bind(1, std::string_view(c.position.flavor))
       .bind(2, std::string_view(c.position.gtid_set))
       .bind(3, std::string_view(c.position.file))
       .bind(4, c.position.pos)
       .bind(5, c.version)
-      .bind(6, c.schema_history_pos);
+      .bind(6, c.schema_history_pos)
+      .bind(7, std::string_view(c.schema_history));
   return s.run();
 }
 }  // namespace
@@ -222,7 +228,7 @@ Status StateStore::begin_snapshot(const std::vector<TableId>& tables, const Binl
     }
     TRY_ASSIGN(Statement q, db_.prepare("SELECT COUNT(*) FROM checkpoint"));
     TRY(q.step());
-    if (q.int64_at(0) == 0) TRY(write_checkpoint(db_, Checkpoint{start, version, 0}));
+    if (q.int64_at(0) == 0) TRY(write_checkpoint(db_, Checkpoint{start, version, 0, {}}));
     return {};
   });
 }

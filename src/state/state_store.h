@@ -1,6 +1,6 @@
 // The local durable state of one mirror: <state.path>/state.db (SQLite, WAL, synchronous=FULL). It holds
-//   - the checkpoint: where the binlog stream resumes (GTID set and/or file:pos), the version counter and the
-//     schema history position (DESIGN.md invariant 5), as columns of a single row;
+//   - the checkpoint: where the binlog stream resumes (GTID set and/or file:pos), the version counter, the
+//     schema history position and the schema history itself (DESIGN.md invariant 5), as columns of a single row;
 //   - the snapshot plan and progress per table: state pending/running/done, the binlog position recorded
 //     before the table's first chunk, and each planned chunk (PK bounds, version taken, done, rows, bytes);
 //   - pending resnapshot requests (`mysql2ch resnapshot` writes them, the running process takes them);
@@ -46,6 +46,9 @@ struct Checkpoint {
   BinlogPosition position;          // the next transaction to apply
   uint64_t version = 0;             // the last version the counter issued
   uint64_t schema_history_pos = 0;  // entries of the schema history applied
+  // The schema tracker's serialized state at `position` ("" when none): a restart replays DDL from it instead
+  // of describing the source's tables as they are now, which may already include later changes.
+  std::string schema_history;
 
   bool operator==(const Checkpoint&) const = default;
 };
@@ -97,7 +100,7 @@ struct ResnapshotRequest {
 
 class StateStore {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Creates `state_dir` when missing and opens (creating or upgrading) state_dir/state.db. Errors: kIo, and
   // kUnsupported for a database written by a newer mysql2ch.

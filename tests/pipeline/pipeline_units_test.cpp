@@ -1,11 +1,14 @@
 // Unit tests of the pipeline's pure parts: statement classification, owned row copies, checkpoint documents.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "pipeline/checkpoint.h"
 #include "pipeline/row_copy.h"
+#include "pipeline/state_checkpoint_store.h"
 #include "pipeline/statement_kind.h"
+#include "support/testenv.h"
 
 namespace mysql2ch::pipeline {
 namespace {
@@ -79,6 +82,35 @@ TEST(Checkpoint, JsonRoundTripKeepsEveryField) {
   EXPECT_EQ(back->last_commit_us, c.last_commit_us);
   EXPECT_EQ(back->sequence, 42u);
   EXPECT_EQ(back->saved_at_us, c.saved_at_us);
+}
+
+// The local store keeps the schema history: a restart from it must replay DDL from the history at the
+// checkpoint, not from the source's tables as they are now.
+TEST(StateCheckpointStore, RoundTripsTheSchemaHistoryAcrossReopen) {
+  const std::string dir = testenv::scratch_dir("pipeline_state_checkpoint_history");
+  std::filesystem::remove_all(dir);
+  Checkpoint c;
+  c.position = binlog::StreamPosition::after_gtids(*binlog::MariadbGtidSet::parse("0-1-100"));
+  c.position.file = "mariadb-bin.000003";
+  c.position.pos = 1234;
+  c.next_version = 77;
+  c.schema_history = R"({"tables":[{"database":"d","table":"t","columns":["id","c0"]}],"position":"x:4"})";
+  {
+    auto store = state::StateStore::open(dir);
+    ASSERT_TRUE(store.ok()) << store.error().message();
+    StateCheckpointStore local(**store);
+    Status saved = local.save(c);
+    ASSERT_TRUE(saved.ok()) << saved.error().message();
+  }
+  auto store = state::StateStore::open(dir);
+  ASSERT_TRUE(store.ok()) << store.error().message();
+  StateCheckpointStore local(**store);
+  auto back = local.load();
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  ASSERT_TRUE(back->has_value());
+  EXPECT_EQ((*back)->schema_history, c.schema_history);
+  EXPECT_EQ((*back)->next_version, 77u);
+  EXPECT_EQ((*back)->position.mariadb_gtids, c.position.mariadb_gtids);
 }
 
 TEST(Checkpoint, RejectsDocumentsItCannotTrust) {

@@ -81,7 +81,7 @@ TEST_P(SnapshotRunnerTest, AbandonedRunResumesWithoutRereadingCompletedChunks) {
   EXPECT_FALSE(s1.start->file.empty());
   EXPECT_EQ(s1.start->flavor, mysql_ ? "mysql" : "mariadb");
   // The start position is every table's start and the stream's initial checkpoint.
-  EXPECT_EQ(must(store->load_checkpoint()), (state::Checkpoint{*s1.start, 41, 0}));
+  EXPECT_EQ(must(store->load_checkpoint()), (state::Checkpoint{*s1.start, 41, 0, {}}));
   for (const auto& t : must(store->tables())) {
     EXPECT_EQ(t.start, s1.start) << t.id.qualified();
   }

@@ -39,14 +39,15 @@ TEST_F(StateStoreTest, CheckpointRoundTripsAcrossReopen) {
   {
     auto store = open();
     EXPECT_FALSE(must(store->load_checkpoint()).has_value());
-    must(store->save_checkpoint(
-        {{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77", "binlog.000003", 4711}, 1234, 5}));
-    must(store->save_checkpoint(
-        {{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999}, 1240, 6}));
+    must(store->save_checkpoint({{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77", "binlog.000003", 4711},
+                                 1234, 5, R"({"tables":[{"name":"t1"}]})"}));
+    must(store->save_checkpoint({{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999},
+                                 1240, 6, "{\"tables\":[{\"name\":\"t1\",\"comment\":\"it's\\n\u00e9\"}]}"}));
   }
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/state.db"));
   auto store = open();
-  const Checkpoint expected{{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999}, 1240, 6};
+  const Checkpoint expected{{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999}, 1240, 6,
+                            "{\"tables\":[{\"name\":\"t1\",\"comment\":\"it's\\n\u00e9\"}]}"};
   EXPECT_EQ(must(store->load_checkpoint()), expected);
 }
 
@@ -66,7 +67,7 @@ TEST_F(StateStoreTest, PlanProgressAndFinish) {
   EXPECT_EQ(t->state, SnapshotState::kRunning);
   EXPECT_EQ(t->start, start);
   // The first snapshot start is the stream's start.
-  EXPECT_EQ(must(store->load_checkpoint()), (Checkpoint{start, 17, 0}));
+  EXPECT_EQ(must(store->load_checkpoint()), (Checkpoint{start, 17, 0, {}}));
   // A later start neither moves a running table's start nor the checkpoint.
   must(store->begin_snapshot({orders_}, {"mariadb", "0-1-200", "mariadb-bin.000002", 999}, 30));
   EXPECT_EQ(must(store->table(orders_))->start, start);
@@ -180,6 +181,9 @@ TEST_F(StateStoreTest, UpgradesAVersionOneDatabase) {
   {
     auto db = must(SqliteDb::open(dir_ + "/state.db"));
     must(db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+                 "CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), flavor TEXT NOT NULL, gtid_set "
+                 "TEXT NOT NULL, binlog_file TEXT NOT NULL, binlog_pos INTEGER NOT NULL, version INTEGER NOT NULL, "
+                 "schema_history_pos INTEGER NOT NULL, updated_at TEXT NOT NULL);"
                  "CREATE TABLE snapshot_table (database_name TEXT NOT NULL, table_name TEXT NOT NULL, state TEXT "
                  "NOT NULL, has_primary_key INTEGER NOT NULL, start_flavor TEXT, start_gtid_set TEXT, start_file "
                  "TEXT, start_pos INTEGER, PRIMARY KEY (database_name, table_name));"
@@ -196,6 +200,44 @@ TEST_F(StateStoreTest, UpgradesAVersionOneDatabase) {
   ASSERT_TRUE(t.has_value());
   EXPECT_EQ(t->state, SnapshotState::kDone);
   EXPECT_FALSE(t->purge_below.has_value());
+}
+
+// A version 2 database (before the schema history was kept) with a checkpoint: the upgrade keeps the checkpoint,
+// with no history, and the next save stores one.
+TEST_F(StateStoreTest, UpgradesAVersionTwoCheckpointToKeepTheSchemaHistory) {
+  std::filesystem::create_directories(dir_);
+  {
+    auto db = must(SqliteDb::open(dir_ + "/state.db"));
+    must(db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+                 "INSERT INTO schema_version VALUES (2);"
+                 "CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), flavor TEXT NOT NULL, gtid_set "
+                 "TEXT NOT NULL, binlog_file TEXT NOT NULL, binlog_pos INTEGER NOT NULL, version INTEGER NOT NULL, "
+                 "schema_history_pos INTEGER NOT NULL, updated_at TEXT NOT NULL);"
+                 "CREATE TABLE snapshot_table (database_name TEXT NOT NULL, table_name TEXT NOT NULL, state TEXT "
+                 "NOT NULL, has_primary_key INTEGER NOT NULL, start_flavor TEXT, start_gtid_set TEXT, start_file "
+                 "TEXT, start_pos INTEGER, purge_below INTEGER, PRIMARY KEY (database_name, table_name));"
+                 "CREATE TABLE snapshot_chunk (database_name TEXT NOT NULL, table_name TEXT NOT NULL, chunk_index "
+                 "INTEGER NOT NULL, lower_key TEXT, upper_key TEXT, done INTEGER NOT NULL DEFAULT 0, version "
+                 "INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, "
+                 "PRIMARY KEY (database_name, table_name, chunk_index));"
+                 "CREATE TABLE resnapshot_request (id INTEGER PRIMARY KEY AUTOINCREMENT, database_name TEXT NOT "
+                 "NULL, table_name TEXT NOT NULL, requested_at TEXT NOT NULL);"
+                 "INSERT INTO checkpoint VALUES (1, 'mariadb', '0-1-42', 'mariadb-bin.000002', 977, 300, 0, "
+                 "'2026-11-24T05:00:00Z');"));
+  }
+  {
+    auto store = open();
+    const Checkpoint upgraded{{"mariadb", "0-1-42", "mariadb-bin.000002", 977}, 300, 0, ""};
+    EXPECT_EQ(must(store->load_checkpoint()), upgraded);
+    must(store->save_checkpoint({{"mariadb", "0-1-43", "mariadb-bin.000002", 1200}, 301, 0, R"({"h":1})"}));
+  }
+  auto store = open();
+  const Checkpoint saved{{"mariadb", "0-1-43", "mariadb-bin.000002", 1200}, 301, 0, R"({"h":1})"};
+  EXPECT_EQ(must(store->load_checkpoint()), saved);
+  auto db = must(SqliteDb::open(dir_ + "/state.db"));
+  auto q = must(db.prepare("SELECT MAX(version) FROM schema_version"));
+  ASSERT_TRUE(must(q.step()));
+  EXPECT_EQ(q.int64_at(0), StateStore::kSchemaVersion);
 }
 
 TEST_F(StateStoreTest, ANewerSchemaIsRefused) {
