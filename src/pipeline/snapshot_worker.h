@@ -14,6 +14,12 @@
 //      and every key the source still has got such a row (its chunk's SELECT saw it, or it was written later).
 // Requests that arrive during a pass are taken by the next one.
 //
+// DDL on the source meanwhile: a table dropped or renamed away during its snapshot is skipped for the rest of
+// the run (logged; the stream replays the DDL on its target); a table whose columns changed is described and
+// read again; a table whose destination columns differ from those it is read with (the stream has not replayed
+// a DDL yet) writes nothing and waits for a later pass — with sync --once (no stream next to the pass) that is
+// an error saying so. Other errors stop the pass.
+//
 // start() runs passes on a thread of its own: one at once, then one whenever a request is pending (polled
 // every 2 s) until `stop` is set or a pass fails (failure() then holds the error; the stream stops on it).
 //
@@ -24,6 +30,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -56,6 +63,7 @@ class SnapshotWorker {
   std::optional<Error> failure() const;
 
  private:
+  Status snapshot_tables(std::vector<SourceTableName> todo, const std::atomic<bool>& stop);
   Status purge(const SelectedTable& table, uint64_t below, const std::atomic<bool>& stop);
   void loop(const std::atomic<bool>& stop);
   Result<bool> has_work();
@@ -69,6 +77,8 @@ class SnapshotWorker {
   std::thread thread_;
   mutable std::mutex mutex_;
   std::optional<Error> failure_;
+  // Tables gone from the source during this run's snapshot: the stream replays their DROP or RENAME.
+  std::set<state::TableId> vanished_;
 };
 
 // `mysql2ch resnapshot`: records a request for every selected table matching one of `patterns` (db.table

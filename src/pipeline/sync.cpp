@@ -45,6 +45,24 @@ std::string source_retention(const ConnectOptions& connect) {
   return out;
 }
 
+// A target the stream created holds every row the source table has had since (the stream writes them all), so
+// a later start must not snapshot it: its columns may be ahead of what the stream has replayed by then. A table
+// renamed from one whose snapshot had not completed keeps the rows the snapshot had not copied missing, so it is
+// left to the snapshot (which compares the layouts before it writes: snapshot_sinks.h).
+Status record_stream_created(state::StateStore& store, const schema::TableSchema& table,
+                             const schema::TableName* renamed_from) {
+  const state::TableId id{table.database, table.table};
+  if (renamed_from != nullptr) {
+    TRY_ASSIGN(auto from, store.table({renamed_from->database, renamed_from->table}));
+    if (!from || from->state != state::SnapshotState::kDone || from->purge_below) {
+      spdlog::warn("{}.{} was renamed to {} before its snapshot completed: the next start snapshots {}",
+                   renamed_from->database, renamed_from->table, id.qualified(), id.qualified());
+      return {};
+    }
+  }
+  return store.adopt_done(id, !table.primary_key.empty());
+}
+
 uint64_t now_us() {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -98,6 +116,9 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   TableFilter filter(config.tables);
   ClickHouseSchemaApplier schema_applier(destination_conn, config.destination);
   TrackingDdlHandler ddl(schema_history, schema_applier, batches, filter, config.pipeline.on_unparseable_ddl);
+  ddl.on_target_created([&store](const schema::TableSchema& table, const schema::TableName* renamed_from) {
+    return record_stream_created(store, table, renamed_from);
+  });
   TransactionAssembler assembler(batches, filter, ddl, start.next_version, config.pipeline.max_batch_bytes);
   CheckpointCoordinator checkpoints(batches, stores, std::chrono::seconds(config.pipeline.checkpoint_interval_s),
                                     start);
@@ -159,7 +180,9 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
     TRY_ASSIGN(SchemaTracker seeded, SchemaTracker::seed(probe, config.tables));
     initial.schema_history = seeded.history();
     TRY_ASSIGN(initial.position, binlog::current_position(probe));
-    initial.next_version = 1;
+    // Destination tables that already hold rows (a state lost before any checkpoint reached the mirror) are
+    // read again like a resnapshot, with versions above theirs, so rows the source removed meanwhile go.
+    TRY_ASSIGN(initial.next_version, reread_filled_tables(config, *store, prepared, *destination_conn));
     TRY(save_in_every_store(stores, initial));
     spdlog::info("no checkpoint in {} or {}: starting at the source's current position {}", local.describe(),
                  mirror.describe(), initial.position.to_string());

@@ -22,7 +22,7 @@ struct PreparedTables {
 };
 
 // Lists the selected source tables (schemas from information_schema now) and creates the destination table of
-// each that lacks one.
+// each that lacks one. A table dropped or renamed between the listing and its description is left out (logged).
 Result<PreparedTables> prepare_selected_tables(const Config& config, ClickHouseDestination& destination,
                                                ClickHouseConnection& connection);
 
@@ -37,6 +37,13 @@ Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& pre
 Status restart_at_current_position(const Config& config, state::StateStore& store,
                                    const std::vector<CheckpointStore*>& stores, const PreparedTables& prepared,
                                    ClickHouseConnection& connection);
+
+// A start without any checkpoint: each selected table whose destination table already has rows (written by a
+// run whose state was lost before a checkpoint reached the destination's mirror) gets a resnapshot request, so
+// rows the source no longer has are removed after the re-read. Returns the first version to issue: above every
+// version in those tables (1 when all are empty).
+Result<uint64_t> reread_filled_tables(const Config& config, state::StateStore& store, const PreparedTables& prepared,
+                                      ClickHouseConnection& connection);
 
 // The snapshot lines of `mysql2ch status`: per table state, chunks, rows, the pending removal bound, and the
 // resnapshot requests not taken yet.
