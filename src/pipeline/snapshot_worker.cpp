@@ -15,6 +15,8 @@
 #include "clickhouse/type_mapping.h"
 #include "common/strings.h"
 #include "mysql/connection.h"
+#include "pipeline/clickhouse_checkpoint_mirror.h"
+#include "pipeline/snapshot_marks.h"
 #include "pipeline/snapshot_sinks.h"
 #include "snapshot/snapshot_runner.h"
 
@@ -138,6 +140,25 @@ Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
     if (*it->purge_below > 1) TRY(purge(t, *it->purge_below, stop));
     TRY(store_.clear_purge(it->id));
   }
+
+  // 4. Tell the destination which tables are complete (snapshot_marks.h): a start that has only the
+  // destination's checkpoint adopts these and reads the others again.
+  TRY_ASSIGN(states, store_.tables());
+  std::vector<state::TableId> complete;
+  for (const auto& t : tables_) {
+    const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.id == id_of(t.name); });
+    if (it == states.end() || it->state != state::SnapshotState::kDone || it->purge_below) continue;
+    if (marked_.insert(it->id).second) complete.push_back(it->id);
+  }
+  if (!complete.empty()) {
+    TRY_ASSIGN(auto conn, open_clickhouse(config_.destination, config_base_dir(config_)));
+    SnapshotMarks marks(*conn, state_database(config_), pipeline_name(config_));
+    Status st = marks.mark(complete);
+    if (!st.ok()) {
+      for (const auto& id : complete) marked_.erase(id);
+      return std::move(st).error().context("recording completed snapshots in the destination");
+    }
+  }
   return {};
 }
 
@@ -243,8 +264,9 @@ Status SnapshotWorker::purge(const SelectedTable& table, uint64_t below, const s
 }
 
 void SnapshotWorker::loop(const std::atomic<bool>& stop) {
-  while (!stop.load() && !halt_.load()) {
-    auto work = has_work();
+  // The first pass always runs: it also marks tables completed by earlier runs in the destination.
+  for (bool first = true; !stop.load() && !halt_.load(); first = false) {
+    auto work = first ? Result<bool>(true) : has_work();
     Status st = !work.ok() ? Status(work.error()) : *work ? run_pass(stop) : Status();
     if (!st.ok()) {
       if (stop.load() || halt_.load()) return;  // the interruption, not a failure

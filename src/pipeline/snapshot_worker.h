@@ -11,7 +11,8 @@
 //   3. for every table done with a recorded N > 1, removes the destination's rows with _version < N
 //      (ALTER TABLE ... DELETE, a repair, not a row change), waits until ClickHouse reports the mutation
 //      done, then clears N. Exact because every row the re-read or a later change wrote is at or above N,
-//      and every key the source still has got such a row (its chunk's SELECT saw it, or it was written later).
+//      and every key the source still has got such a row (its chunk's SELECT saw it, or it was written later);
+//   4. marks every done table without a pending removal in the destination (snapshot_marks.h).
 // Requests that arrive during a pass are taken by the next one.
 //
 // DDL on the source meanwhile: a table dropped or renamed away during its snapshot is skipped for the rest of
@@ -79,6 +80,8 @@ class SnapshotWorker {
   std::optional<Error> failure_;
   // Tables gone from the source during this run's snapshot: the stream replays their DROP or RENAME.
   std::set<state::TableId> vanished_;
+  // Tables this worker marked complete in the destination (snapshot_marks.h).
+  std::set<state::TableId> marked_;
 };
 
 // `mysql2ch resnapshot`: records a request for every selected table matching one of `patterns` (db.table

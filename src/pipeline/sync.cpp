@@ -16,6 +16,7 @@
 #include "pipeline/clickhouse_schema_applier.h"
 #include "pipeline/schema_ddl_handler.h"
 #include "pipeline/schema_tracker.h"
+#include "pipeline/snapshot_marks.h"
 #include "pipeline/snapshot_sinks.h"
 #include "pipeline/state_checkpoint_store.h"
 #include "pipeline/snapshot_versions.h"
@@ -160,6 +161,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
     Status st = mirror.prepare();
     if (!st.ok()) return std::move(st).error().context("preparing the checkpoint mirror in the destination");
   }
+  SnapshotMarks marks(*destination_conn, state_database(config), pipeline_name(config));
+  TRY(marks.prepare());
   const std::vector<CheckpointStore*> stores{&local, &mirror};
   ClickHouseDestination destination(*destination_conn, config.destination);
   TRY_ASSIGN(PreparedTables prepared, prepare_selected_tables(config, destination, *destination_conn));
@@ -170,7 +173,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   if (resumed && !local_checkpoint) {
     // Only the destination's mirror knows where the stream was (a new host, or the state directory lost).
     spdlog::info("no local state in {}: resuming from {}", local.describe(), mirror.describe());
-    TRY(adopt_mirrored_tables(*store, prepared));
+    TRY_ASSIGN(std::set<state::TableId> marked_done, marks.load());
+    TRY(adopt_mirrored_tables(*store, prepared, marked_done));
     TRY(local.save(*resumed));
   } else if (!resumed) {
     // The stream starts at the source's current position; the snapshot copies what is there before it.

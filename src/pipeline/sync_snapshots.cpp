@@ -53,9 +53,19 @@ Result<PreparedTables> prepare_selected_tables(const Config& config, ClickHouseD
   return out;
 }
 
-Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& prepared) {
+Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& prepared,
+                             const std::set<state::TableId>& marked_done) {
   for (const auto& t : prepared.existed) {
-    TRY(store.adopt_done({t.name.database, t.name.table}, t.has_primary_key));
+    const state::TableId id{t.name.database, t.name.table};
+    if (marked_done.count(id) != 0) {
+      TRY(store.adopt_done(id, t.has_primary_key));
+      continue;
+    }
+    spdlog::warn("{}: the destination does not record its snapshot as complete; it is read again and the rows the "
+                 "source no longer has are removed",
+                 id.qualified());
+    TRY_ASSIGN(int64_t request, store.request_resnapshot(id));
+    (void)request;
   }
   if (prepared.existed.size() != prepared.tables.size()) {
     spdlog::info("{} selected table(s) have no destination table yet: they are snapshotted",

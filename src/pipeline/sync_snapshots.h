@@ -4,6 +4,7 @@
 // Threading: one thread, before the stream and the snapshot worker start (or after they stopped).
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,10 +27,13 @@ struct PreparedTables {
 Result<PreparedTables> prepare_selected_tables(const Config& config, ClickHouseDestination& destination,
                                                ClickHouseConnection& connection);
 
-// A new host resuming from the destination's checkpoint mirror: the tables whose destination table existed
-// were copied by whoever wrote that checkpoint, and are recorded done so no later run reads them again; the
-// others (their destination table is new) are left to the snapshot.
-Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& prepared);
+// A new host resuming from the destination's checkpoint mirror: the tables whose destination table existed and
+// whose snapshot is marked complete there (`marked_done`, snapshot_marks.h) were copied by whoever wrote that
+// checkpoint, and are recorded done so no later run reads them again; a destination table without the mark may
+// hold a partial snapshot and gets a resnapshot request (re-read, then rows below the bound removed); the others
+// (their destination table is new) are left to the snapshot.
+Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& prepared,
+                             const std::set<state::TableId>& marked_done);
 
 // source.on_lost_position: resnapshot. The checkpoint moves to the source's current position with a counter
 // above every version in the destination's selected tables (rows written after the last checkpoint included),

@@ -161,7 +161,7 @@ TEST_P(SnapshotStartupTest, StreamCreatedTableIsNotSnapshottedAfterKill) {
     }
     create_table("t2", 300);
     // The stream applied the CREATE and the rows after it.
-    while (query(fmt::format("SELECT count() FROM {}.t2 FINAL", db_)) != "300") {
+    while (run_mysql2ch(fmt::format("query -c {} \"SELECT count() FROM {}.t2 FINAL\"", config_, db_)).out != "300\n") {
       int status = 0;
       ASSERT_FALSE(child.exited(status)) << test::tail_of(log_);
       std::this_thread::sleep_for(100ms);
