@@ -4,7 +4,8 @@
 //     ALTER after that): the mirror is exact and the table has no snapshot chunks;
 //   - a table dropped while its snapshot runs is skipped; sync keeps running and the other tables complete;
 //   - a start without any checkpoint over a destination that already holds rows re-reads with a removal bound,
-//     so rows deleted in the source meanwhile leave the mirror.
+//     so rows deleted in the source meanwhile leave the mirror;
+//   - a resume from the destination's checkpoint mirror re-reads a table whose snapshot was not complete.
 // Each test compares ClickHouse's current rows (FINAL, _is_deleted = 0) with the source (mirror_compare.h).
 #include <fmt/core.h>
 #include <gtest/gtest.h>
@@ -224,6 +225,32 @@ TEST_P(SnapshotStartupTest, FreshStartOverFilledDestinationRemovesDeletedRows) {
   query(fmt::format("DROP TABLE IF EXISTS {}._mysql2ch_state", db_));
   exec(fmt::format("DELETE FROM {}.t1 WHERE id >= 71", db_));
   exec(fmt::format("UPDATE {}.t1 SET a = 'changed' WHERE id < 5", db_));
+  sync_once();
+  expect_exact("t1");
+  sync_once();
+  expect_exact("t1");
+}
+
+// The state is lost while a snapshot is part way (kill -9, state directory deleted) after a checkpoint reached
+// the destination's mirror: the resume from the mirror must not take the partly copied table as complete.
+TEST_P(SnapshotStartupTest, MirrorResumeRereadsPartialSnapshot) {
+  create_table("t1", 40000);
+  write_config({"t1"}, 200);
+  {
+    test::SyncProcess child(config_, log_);
+    while (true) {
+      auto t = table_state("t1");
+      if (t && t->chunks_done >= 3) break;
+      int status = 0;
+      ASSERT_FALSE(child.exited(status)) << test::tail_of(log_);
+      std::this_thread::sleep_for(20ms);
+    }
+    ASSERT_FALSE(table_done("t1")) << "the snapshot finished before the kill: the test needs more rows";
+    const int status = child.signal_and_wait(SIGKILL);
+    EXPECT_TRUE(WIFSIGNALED(status));
+  }
+  fs::remove_all(dir_ + "/state");
+  exec(fmt::format("DELETE FROM {}.t1 WHERE id < 300 OR id >= 39000", db_));
   sync_once();
   expect_exact("t1");
   sync_once();
