@@ -85,6 +85,7 @@ Result<bool> SnapshotWorker::has_work() {
 }
 
 Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
+  deferred_.store(false);
   std::map<state::TableId, bool> selected;
   for (const auto& t : tables_) selected.emplace(id_of(t.name), t.has_primary_key);
 
@@ -218,12 +219,8 @@ Status SnapshotWorker::snapshot_tables(std::vector<SourceTableName> todo, const 
         changed = true;
       }
       if (deferred.count(t.qualified()) != 0) {
-        if (source_connections_held_ == 0) {
-          // No stream runs next to this pass (sync --once): nothing would bring the destination along.
-          return std::move(summary).error().context(
-              "snapshot (run sync without --once: the stream replays the DDL first, then the snapshot continues)");
-        }
         spdlog::warn("{}", summary.error().message());
+        deferred_.store(true);
         changed = true;
         continue;  // has_work() stays true for it: a later pass tries again
       }

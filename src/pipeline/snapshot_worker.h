@@ -18,8 +18,8 @@
 // DDL on the source meanwhile: a table dropped or renamed away during its snapshot is skipped for the rest of
 // the run (logged; the stream replays the DDL on its target); a table whose columns changed is described and
 // read again; a table whose destination columns differ from those it is read with (the stream has not replayed
-// a DDL yet) writes nothing and waits for a later pass — with sync --once (no stream next to the pass) that is
-// an error saying so. Other errors stop the pass.
+// a DDL yet) writes nothing and waits for a later pass (deferred(); sync --once runs one more pass after its
+// stream caught up). Other errors stop the pass.
 //
 // start() runs passes on a thread of its own: one at once, then one whenever a request is pending (polled
 // every 2 s) until `stop` is set or a pass fails (failure() then holds the error; the stream stops on it).
@@ -62,6 +62,8 @@ class SnapshotWorker {
   // Readers finish their chunk; returns when the thread ended.
   void stop_and_join();
   std::optional<Error> failure() const;
+  // The last run_pass() left a table for later because its destination did not have the columns it is read with.
+  bool deferred() const { return deferred_.load(); }
 
  private:
   Status snapshot_tables(std::vector<SourceTableName> todo, const std::atomic<bool>& stop);
@@ -80,6 +82,7 @@ class SnapshotWorker {
   std::optional<Error> failure_;
   // Tables gone from the source during this run's snapshot: the stream replays their DROP or RENAME.
   std::set<state::TableId> vanished_;
+  std::atomic<bool> deferred_{false};
   // Tables this worker marked complete in the destination (snapshot_marks.h).
   std::set<state::TableId> marked_;
 };

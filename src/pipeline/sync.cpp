@@ -147,6 +147,19 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   }
   spdlog::info("stopped at {} (next version {})", checkpoints.last().position.to_string(),
                checkpoints.last().next_version);
+  if (options.once && worker.deferred()) {
+    // A table waited for the stream to bring its destination to the source's columns; the stream is at the
+    // source's end now. Its chunks take the new checkpoint's floor: above every change the stream wrote.
+    TRY_ASSIGN(const uint64_t later_floor, SnapshotVersions::floor_of(stores));
+    SnapshotVersions later(stores, later_floor);
+    SnapshotWorker after_stream(config, store, later, prepared.tables, 0);
+    TRY(after_stream.run_pass(stop));
+    if (after_stream.deferred()) {
+      return make_error(ErrorCode::kUnavailable,
+                        "a snapshot could not be written because its destination table does not have the source's "
+                        "columns yet (DDL kept arriving during sync --once); run sync again");
+    }
+  }
   return {};
 }
 
