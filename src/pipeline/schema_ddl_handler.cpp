@@ -260,6 +260,7 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       if (filter_.selected(c->table.database, c->table.table)) {
         batches_.forget(c->table.database, c->table.table);
         TRY(context(retried([&] { return destination_.create_table(c->schema); }), c->table, "CREATE TABLE"));
+        if (on_target_created_) TRY(on_target_created_(c->schema, nullptr));
       }
       continue;
     }
@@ -279,6 +280,7 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
         from_schema.table = c->from.table;
         TRY(context(retried([&] { return destination_.rename_table(from_schema, moved.schema); }), c->from,
                     "RENAME TABLE"));
+        if (on_target_created_) TRY(on_target_created_(moved.schema, &c->from));
       } else if (from_selected) {
         spdlog::info("DDL at {}: {} left the selection ({}): its destination table is dropped", where,
                      qualified(c->from), qualified(c->to));

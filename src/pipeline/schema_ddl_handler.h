@@ -19,6 +19,8 @@
 // Not thread-safe; every reference outlives the handler.
 #pragma once
 
+#include <functional>
+
 #include "config/config.h"
 #include "pipeline/clickhouse_schema_applier.h"
 #include "pipeline/schema_tracker.h"
@@ -38,6 +40,12 @@ class TrackingDdlHandler final : public DdlHandler {
   Result<schema::TableSchema> rows_schema(const schema::TableSchema& table_map, const std::string& where) override;
   const std::string& schema_history() override { return tracker_.history(); }
 
+  // Called once the stream created a selected table's target (CREATE TABLE, or RENAME into a selected name
+  // from a selected one: `renamed_from` is then the old name, else null). Such a table is complete in the
+  // destination from the stream alone, so sync records it as snapshotted; an error stops the stream.
+  using TargetCreated = std::function<Status(const schema::TableSchema& table, const schema::TableName* renamed_from)>;
+  void on_target_created(TargetCreated callback) { on_target_created_ = std::move(callback); }
+
  private:
   Status refuse_or_skip(const Error& error, std::string_view statement, const std::string& where,
                         const std::vector<std::string>& selected);
@@ -50,6 +58,7 @@ class TrackingDdlHandler final : public DdlHandler {
   TableBatches& batches_;
   TableFilter& filter_;
   UnparseableDdl on_unparseable_;
+  TargetCreated on_target_created_;
 };
 
 }  // namespace mysql2ch::pipeline

@@ -1,11 +1,19 @@
 // The snapshot's sinks on ClickHouse: each SnapshotSink is a TableWriter on a connection of its own (opened
 // per sink, so reader threads never share one), writing into the table ClickHouseDestination created.
 //
-// Threading: open() and discard_partial_append_only() may be called from several reader threads at once; they
-// only read the configuration. The destination tables must exist before the snapshot starts (sync creates
+// open() first compares the destination table's columns (names and types) with the mapped columns of
+// the schema the chunk is read with: they differ when the source table was altered after the stream's position
+// and the stream has not replayed that DDL yet (or a table the stream created is read with today's columns).
+// Rows of the wrong shape are never sent: open() fails with kUnavailable naming both layouts, and the table is
+// remembered in deferred(), so the worker retries it once the stream has brought the destination along.
+//
+// Threading: open(), deferred() and discard_partial_append_only() may be called from several reader threads at
+// once. The destination tables must exist before the snapshot starts (sync creates
 // them first).
 #pragma once
 
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "config/config.h"
@@ -21,8 +29,13 @@ class ClickHouseSnapshotSinks final : public snapshot::SnapshotSinkFactory {
   // Empties the destination table: a table without a primary key is re-read in one pass from its start.
   Status discard_partial_append_only(const schema::TableSchema& table) override;
 
+  // "db.table" of the source tables whose destination layout differed at open(), since construction.
+  std::set<std::string> deferred() const;
+
  private:
   const Config& config_;
+  mutable std::mutex mutex_;
+  std::set<std::string> deferred_;
 };
 
 }  // namespace mysql2ch::pipeline

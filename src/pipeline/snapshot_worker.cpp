@@ -6,12 +6,17 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
+
+#include <fmt/ranges.h>
 
 #include "clickhouse/connection.h"
 #include "clickhouse/sql_text.h"
 #include "clickhouse/type_mapping.h"
 #include "common/strings.h"
 #include "mysql/connection.h"
+#include "pipeline/clickhouse_checkpoint_mirror.h"
+#include "pipeline/snapshot_marks.h"
 #include "pipeline/snapshot_sinks.h"
 #include "snapshot/snapshot_runner.h"
 
@@ -21,6 +26,31 @@ namespace {
 using namespace std::chrono_literals;
 
 state::TableId id_of(const SourceTableName& name) { return {name.database, name.table}; }
+
+// What a snapshot reads a table with: its columns' names and types (a change makes chunks read another shape).
+std::string layout_of(const schema::TableSchema& t) {
+  std::string out;
+  for (const auto& c : t.columns) {
+    out += fmt::format("{}:{}:{}:{}:{}:{}:{}:{}:{};", c.name, static_cast<int>(c.type), c.is_unsigned, c.nullable,
+                       c.precision, c.scale, c.max_length, c.fsp, fmt::join(c.labels, ","));
+  }
+  out += fmt::format("pk:{}", fmt::join(t.primary_key, ","));
+  return out;
+}
+
+// The layouts of `tables` on the source now; a table that is gone has none.
+Result<std::map<state::TableId, std::string>> source_layouts(const Config& config,
+                                                            const std::vector<SourceTableName>& tables) {
+  TRY_ASSIGN(Connection conn, Connection::open(ConnectOptions::from_source(config.source)));
+  std::map<state::TableId, std::string> out;
+  for (const auto& t : tables) {
+    auto schema = load_table_schema(conn, t.database, t.table);
+    if (!schema.ok() && schema.error().code() == ErrorCode::kNotFound) continue;
+    if (!schema.ok()) return std::move(schema).error();
+    out.emplace(id_of(t), layout_of(*schema));
+  }
+  return out;
+}
 
 // Sleeps `total` in slices, returning early when `stop` is set.
 void sleep_unless(const std::atomic<bool>& stop, std::chrono::milliseconds total) {
@@ -48,12 +78,14 @@ Result<bool> SnapshotWorker::has_work() {
   for (const auto& s : states) by_id.emplace(s.id, &s);
   for (const auto& t : tables_) {
     const auto it = by_id.find(id_of(t.name));
+    if (vanished_.count(id_of(t.name)) != 0) continue;
     if (it == by_id.end() || it->second->state != state::SnapshotState::kDone || it->second->purge_below) return true;
   }
   return false;
 }
 
 Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
+  deferred_.store(false);
   std::map<state::TableId, bool> selected;
   for (const auto& t : tables_) selected.emplace(id_of(t.name), t.has_primary_key);
 
@@ -94,9 +126,53 @@ Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
   std::vector<SourceTableName> todo;
   for (const auto& t : tables_) {
     const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.id == id_of(t.name); });
-    if (it != states.end() && it->state != state::SnapshotState::kDone) todo.push_back(t.name);
+    if (it != states.end() && it->state != state::SnapshotState::kDone && vanished_.count(id_of(t.name)) == 0) {
+      todo.push_back(t.name);
+    }
   }
-  if (!todo.empty()) {
+  if (!todo.empty()) TRY(snapshot_tables(todo, stop));
+
+  // 3. Remove what the re-reads did not see again.
+  TRY_ASSIGN(states, store_.tables());
+  for (const auto& t : tables_) {
+    const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.id == id_of(t.name); });
+    if (it == states.end() || it->state != state::SnapshotState::kDone || !it->purge_below) continue;
+    // Below 2 nothing was ever written (versions start at 1 and the bound skipped one).
+    if (*it->purge_below > 1) TRY(purge(t, *it->purge_below, stop));
+    TRY(store_.clear_purge(it->id));
+  }
+
+  // 4. Tell the destination which tables are complete (snapshot_marks.h): a start that has only the
+  // destination's checkpoint adopts these and reads the others again.
+  TRY_ASSIGN(states, store_.tables());
+  std::vector<state::TableId> complete;
+  for (const auto& t : tables_) {
+    const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.id == id_of(t.name); });
+    if (it == states.end() || it->state != state::SnapshotState::kDone || it->purge_below) continue;
+    if (marked_.insert(it->id).second) complete.push_back(it->id);
+  }
+  if (!complete.empty()) {
+    TRY_ASSIGN(auto conn, open_clickhouse(config_.destination, config_base_dir(config_)));
+    SnapshotMarks marks(*conn, state_database(config_), pipeline_name(config_));
+    Status st = marks.mark(complete);
+    if (!st.ok()) {
+      for (const auto& id : complete) marked_.erase(id);
+      return std::move(st).error().context("recording completed snapshots in the destination");
+    }
+  }
+  return {};
+}
+
+Status SnapshotWorker::snapshot_tables(std::vector<SourceTableName> todo, const std::atomic<bool>& stop) {
+  // A DDL on the source between the listing and the reads (or during them) fails a run: a table dropped or
+  // renamed away is left to the stream (it drops or renames the target when it replays the DDL), a table whose
+  // columns changed is described again by the next run, and a table whose destination does not have the columns
+  // it is read with yet waits for the stream (snapshot_sinks.h). Only an error with none of these causes stops.
+  // Each retry needs a change on the source, so the DDL statements bound the retries.
+  constexpr unsigned kMaxRetries = 20;
+  for (unsigned attempt = 0;; ++attempt) {
+    if (todo.empty()) return {};
+    TRY_ASSIGN(auto before, source_layouts(config_, todo));
     snapshot::SnapshotOptions options = snapshot::SnapshotOptions::from_config(config_);
     options.max_connections = std::max(1u, options.max_connections - std::min(options.max_connections - 1,
                                                                               source_connections_held_));
@@ -115,23 +191,44 @@ Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
     auto summary = runner.run(todo);
     finished.store(true);
     watcher.join();
-    if (!summary.ok()) return std::move(summary).error().context("snapshot");
-    if (summary->chunks_read > 0) {
-      spdlog::info("snapshot: {} chunks, {} rows, {} bytes", summary->chunks_read, summary->rows, summary->bytes);
+    if (summary.ok()) {
+      if (summary->chunks_read > 0) {
+        spdlog::info("snapshot: {} chunks, {} rows, {} bytes", summary->chunks_read, summary->rows, summary->bytes);
+      }
+      if (summary->stopped) return make_error(ErrorCode::kUnavailable, "snapshot stopped before it completed");
+      return {};
     }
-    if (summary->stopped) return make_error(ErrorCode::kUnavailable, "snapshot stopped before it completed");
+    if (stop.load() || halt_.load()) return std::move(summary).error().context("snapshot");
+    TRY_ASSIGN(auto after, source_layouts(config_, todo));
+    const std::set<std::string> deferred = sinks.deferred();
+    bool changed = false;
+    std::vector<SourceTableName> next;
+    for (const auto& t : todo) {
+      const auto now = after.find(id_of(t));
+      const auto then = before.find(id_of(t));
+      if (now == after.end()) {
+        spdlog::warn("snapshot of {}: the table is gone from the source ({}); the stream replays its DROP or RENAME",
+                     t.qualified(), summary.error().message());
+        vanished_.insert(id_of(t));
+        changed = true;
+        continue;
+      }
+      if (then == before.end() || then->second != now->second) {
+        spdlog::warn("snapshot of {}: its columns changed during the read ({}); it is described and read again",
+                     t.qualified(), summary.error().message());
+        changed = true;
+      }
+      if (deferred.count(t.qualified()) != 0) {
+        spdlog::warn("{}", summary.error().message());
+        deferred_.store(true);
+        changed = true;
+        continue;  // has_work() stays true for it: a later pass tries again
+      }
+      next.push_back(t);
+    }
+    if (!changed || attempt >= kMaxRetries) return std::move(summary).error().context("snapshot");
+    todo = std::move(next);
   }
-
-  // 3. Remove what the re-reads did not see again.
-  TRY_ASSIGN(states, store_.tables());
-  for (const auto& t : tables_) {
-    const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.id == id_of(t.name); });
-    if (it == states.end() || it->state != state::SnapshotState::kDone || !it->purge_below) continue;
-    // Below 2 nothing was ever written (versions start at 1 and the bound skipped one).
-    if (*it->purge_below > 1) TRY(purge(t, *it->purge_below, stop));
-    TRY(store_.clear_purge(it->id));
-  }
-  return {};
 }
 
 Status SnapshotWorker::purge(const SelectedTable& table, uint64_t below, const std::atomic<bool>& stop) {
@@ -164,8 +261,9 @@ Status SnapshotWorker::purge(const SelectedTable& table, uint64_t below, const s
 }
 
 void SnapshotWorker::loop(const std::atomic<bool>& stop) {
-  while (!stop.load() && !halt_.load()) {
-    auto work = has_work();
+  // The first pass always runs: it also marks tables completed by earlier runs in the destination.
+  for (bool first = true; !stop.load() && !halt_.load(); first = false) {
+    auto work = first ? Result<bool>(true) : has_work();
     Status st = !work.ok() ? Status(work.error()) : *work ? run_pass(stop) : Status();
     if (!st.ok()) {
       if (stop.load() || halt_.load()) return;  // the interruption, not a failure

@@ -11,8 +11,15 @@
 //   3. for every table done with a recorded N > 1, removes the destination's rows with _version < N
 //      (ALTER TABLE ... DELETE, a repair, not a row change), waits until ClickHouse reports the mutation
 //      done, then clears N. Exact because every row the re-read or a later change wrote is at or above N,
-//      and every key the source still has got such a row (its chunk's SELECT saw it, or it was written later).
+//      and every key the source still has got such a row (its chunk's SELECT saw it, or it was written later);
+//   4. marks every done table without a pending removal in the destination (snapshot_marks.h).
 // Requests that arrive during a pass are taken by the next one.
+//
+// DDL on the source meanwhile: a table dropped or renamed away during its snapshot is skipped for the rest of
+// the run (logged; the stream replays the DDL on its target); a table whose columns changed is described and
+// read again; a table whose destination columns differ from those it is read with (the stream has not replayed
+// a DDL yet) writes nothing and waits for a later pass (deferred(); sync --once runs one more pass after its
+// stream caught up). Other errors stop the pass.
 //
 // start() runs passes on a thread of its own: one at once, then one whenever a request is pending (polled
 // every 2 s) until `stop` is set or a pass fails (failure() then holds the error; the stream stops on it).
@@ -24,6 +31,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -54,8 +62,11 @@ class SnapshotWorker {
   // Readers finish their chunk; returns when the thread ended.
   void stop_and_join();
   std::optional<Error> failure() const;
+  // The last run_pass() left a table for later because its destination did not have the columns it is read with.
+  bool deferred() const { return deferred_.load(); }
 
  private:
+  Status snapshot_tables(std::vector<SourceTableName> todo, const std::atomic<bool>& stop);
   Status purge(const SelectedTable& table, uint64_t below, const std::atomic<bool>& stop);
   void loop(const std::atomic<bool>& stop);
   Result<bool> has_work();
@@ -69,6 +80,11 @@ class SnapshotWorker {
   std::thread thread_;
   mutable std::mutex mutex_;
   std::optional<Error> failure_;
+  // Tables gone from the source during this run's snapshot: the stream replays their DROP or RENAME.
+  std::set<state::TableId> vanished_;
+  std::atomic<bool> deferred_{false};
+  // Tables this worker marked complete in the destination (snapshot_marks.h).
+  std::set<state::TableId> marked_;
 };
 
 // `mysql2ch resnapshot`: records a request for every selected table matching one of `patterns` (db.table

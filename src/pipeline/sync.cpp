@@ -16,6 +16,7 @@
 #include "pipeline/clickhouse_schema_applier.h"
 #include "pipeline/schema_ddl_handler.h"
 #include "pipeline/schema_tracker.h"
+#include "pipeline/snapshot_marks.h"
 #include "pipeline/snapshot_sinks.h"
 #include "pipeline/state_checkpoint_store.h"
 #include "pipeline/snapshot_versions.h"
@@ -43,6 +44,24 @@ std::string source_retention(const ConnectOptions& connect) {
     out += fmt::format("; {}: '{}'", mysql ? "gtid_purged" : "gtid_binlog_state", **purged);
   }
   return out;
+}
+
+// A target the stream created holds every row the source table has had since (the stream writes them all), so
+// a later start must not snapshot it: its columns may be ahead of what the stream has replayed by then. A table
+// renamed from one whose snapshot had not completed keeps the rows the snapshot had not copied missing, so it is
+// left to the snapshot (which compares the layouts before it writes: snapshot_sinks.h).
+Status record_stream_created(state::StateStore& store, const schema::TableSchema& table,
+                             const schema::TableName* renamed_from) {
+  const state::TableId id{table.database, table.table};
+  if (renamed_from != nullptr) {
+    TRY_ASSIGN(auto from, store.table({renamed_from->database, renamed_from->table}));
+    if (!from || from->state != state::SnapshotState::kDone || from->purge_below) {
+      spdlog::warn("{}.{} was renamed to {} before its snapshot completed: the next start snapshots {}",
+                   renamed_from->database, renamed_from->table, id.qualified(), id.qualified());
+      return {};
+    }
+  }
+  return store.adopt_done(id, !table.primary_key.empty());
 }
 
 uint64_t now_us() {
@@ -98,6 +117,9 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   TableFilter filter(config.tables);
   ClickHouseSchemaApplier schema_applier(destination_conn, config.destination);
   TrackingDdlHandler ddl(schema_history, schema_applier, batches, filter, config.pipeline.on_unparseable_ddl);
+  ddl.on_target_created([&store](const schema::TableSchema& table, const schema::TableName* renamed_from) {
+    return record_stream_created(store, table, renamed_from);
+  });
   TransactionAssembler assembler(batches, filter, ddl, start.next_version, config.pipeline.max_batch_bytes);
   CheckpointCoordinator checkpoints(batches, stores, std::chrono::seconds(config.pipeline.checkpoint_interval_s),
                                     start);
@@ -125,6 +147,19 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   }
   spdlog::info("stopped at {} (next version {})", checkpoints.last().position.to_string(),
                checkpoints.last().next_version);
+  if (options.once && worker.deferred()) {
+    // A table waited for the stream to bring its destination to the source's columns; the stream is at the
+    // source's end now. Its chunks take the new checkpoint's floor: above every change the stream wrote.
+    TRY_ASSIGN(const uint64_t later_floor, SnapshotVersions::floor_of(stores));
+    SnapshotVersions later(stores, later_floor);
+    SnapshotWorker after_stream(config, store, later, prepared.tables, 0);
+    TRY(after_stream.run_pass(stop));
+    if (after_stream.deferred()) {
+      return make_error(ErrorCode::kUnavailable,
+                        "a snapshot could not be written because its destination table does not have the source's "
+                        "columns yet (DDL kept arriving during sync --once); run sync again");
+    }
+  }
   return {};
 }
 
@@ -139,6 +174,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
     Status st = mirror.prepare();
     if (!st.ok()) return std::move(st).error().context("preparing the checkpoint mirror in the destination");
   }
+  SnapshotMarks marks(*destination_conn, state_database(config), pipeline_name(config));
+  TRY(marks.prepare());
   const std::vector<CheckpointStore*> stores{&local, &mirror};
   ClickHouseDestination destination(*destination_conn, config.destination);
   TRY_ASSIGN(PreparedTables prepared, prepare_selected_tables(config, destination, *destination_conn));
@@ -149,7 +186,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   if (resumed && !local_checkpoint) {
     // Only the destination's mirror knows where the stream was (a new host, or the state directory lost).
     spdlog::info("no local state in {}: resuming from {}", local.describe(), mirror.describe());
-    TRY(adopt_mirrored_tables(*store, prepared));
+    TRY_ASSIGN(std::set<state::TableId> marked_done, marks.load());
+    TRY(adopt_mirrored_tables(*store, prepared, marked_done));
     TRY(local.save(*resumed));
   } else if (!resumed) {
     // The stream starts at the source's current position; the snapshot copies what is there before it.
@@ -159,7 +197,9 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
     TRY_ASSIGN(SchemaTracker seeded, SchemaTracker::seed(probe, config.tables));
     initial.schema_history = seeded.history();
     TRY_ASSIGN(initial.position, binlog::current_position(probe));
-    initial.next_version = 1;
+    // Destination tables that already hold rows (a state lost before any checkpoint reached the mirror) are
+    // read again like a resnapshot, with versions above theirs, so rows the source removed meanwhile go.
+    TRY_ASSIGN(initial.next_version, reread_filled_tables(config, *store, prepared, *destination_conn));
     TRY(save_in_every_store(stores, initial));
     spdlog::info("no checkpoint in {} or {}: starting at the source's current position {}", local.describe(),
                  mirror.describe(), initial.position.to_string());

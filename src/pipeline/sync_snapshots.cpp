@@ -36,7 +36,13 @@ Result<PreparedTables> prepare_selected_tables(const Config& config, ClickHouseD
   TRY_ASSIGN(std::vector<SourceTableName> names, list_selected_tables(conn, config.tables));
   PreparedTables out;
   for (const auto& t : names) {
-    TRY_ASSIGN(schema::TableSchema schema, load_table_schema(conn, t.database, t.table));
+    auto described = load_table_schema(conn, t.database, t.table);
+    if (!described.ok() && described.error().code() == ErrorCode::kNotFound) {
+      // Dropped or renamed since the listing: the stream replays that DDL on its target.
+      spdlog::warn("{} is gone from the source since it was listed: it is not snapshotted", t.qualified());
+      continue;
+    }
+    TRY_ASSIGN(schema::TableSchema schema, std::move(described));
     TRY_ASSIGN(uint64_t exists, query_number(connection, "EXISTS TABLE " + target_text(config, t)));
     Status st = destination.create_if_missing(schema);
     if (!st.ok()) return std::move(st).error().context("creating the destination table of " + t.qualified());
@@ -47,9 +53,19 @@ Result<PreparedTables> prepare_selected_tables(const Config& config, ClickHouseD
   return out;
 }
 
-Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& prepared) {
+Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& prepared,
+                             const std::set<state::TableId>& marked_done) {
   for (const auto& t : prepared.existed) {
-    TRY(store.adopt_done({t.name.database, t.name.table}, t.has_primary_key));
+    const state::TableId id{t.name.database, t.name.table};
+    if (marked_done.count(id) != 0) {
+      TRY(store.adopt_done(id, t.has_primary_key));
+      continue;
+    }
+    spdlog::warn("{}: the destination does not record its snapshot as complete; it is read again and the rows the "
+                 "source no longer has are removed",
+                 id.qualified());
+    TRY_ASSIGN(int64_t request, store.request_resnapshot(id));
+    (void)request;
   }
   if (prepared.existed.size() != prepared.tables.size()) {
     spdlog::info("{} selected table(s) have no destination table yet: they are snapshotted",
@@ -86,6 +102,24 @@ Status restart_at_current_position(const Config& config, state::StateStore& stor
                 "are read again and rows the source no longer has are removed",
                 c.position.to_string(), next, prepared.tables.size());
   return {};
+}
+
+Result<uint64_t> reread_filled_tables(const Config& config, state::StateStore& store, const PreparedTables& prepared,
+                                      ClickHouseConnection& connection) {
+  uint64_t next = 1;
+  for (const auto& t : prepared.existed) {
+    const std::string target = target_text(config, t.name);
+    TRY_ASSIGN(uint64_t rows, query_number(connection, "SELECT count() FROM " + target));
+    if (rows == 0) continue;
+    TRY_ASSIGN(uint64_t top, query_number(connection, "SELECT max(_version) FROM " + target));
+    next = std::max(next, top + 1);
+    TRY_ASSIGN(int64_t id, store.request_resnapshot({t.name.database, t.name.table}));
+    (void)id;
+    spdlog::warn("no checkpoint, but {} already holds {} row(s): {} is read again and the rows it no longer has "
+                 "are removed",
+                 target, rows, t.name.qualified());
+  }
+  return next;
 }
 
 Result<std::string> describe_snapshots(state::StateStore& store) {

@@ -4,6 +4,7 @@
 // Threading: one thread, before the stream and the snapshot worker start (or after they stopped).
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,14 +23,17 @@ struct PreparedTables {
 };
 
 // Lists the selected source tables (schemas from information_schema now) and creates the destination table of
-// each that lacks one.
+// each that lacks one. A table dropped or renamed between the listing and its description is left out (logged).
 Result<PreparedTables> prepare_selected_tables(const Config& config, ClickHouseDestination& destination,
                                                ClickHouseConnection& connection);
 
-// A new host resuming from the destination's checkpoint mirror: the tables whose destination table existed
-// were copied by whoever wrote that checkpoint, and are recorded done so no later run reads them again; the
-// others (their destination table is new) are left to the snapshot.
-Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& prepared);
+// A new host resuming from the destination's checkpoint mirror: the tables whose destination table existed and
+// whose snapshot is marked complete there (`marked_done`, snapshot_marks.h) were copied by whoever wrote that
+// checkpoint, and are recorded done so no later run reads them again; a destination table without the mark may
+// hold a partial snapshot and gets a resnapshot request (re-read, then rows below the bound removed); the others
+// (their destination table is new) are left to the snapshot.
+Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& prepared,
+                             const std::set<state::TableId>& marked_done);
 
 // source.on_lost_position: resnapshot. The checkpoint moves to the source's current position with a counter
 // above every version in the destination's selected tables (rows written after the last checkpoint included),
@@ -37,6 +41,13 @@ Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& pre
 Status restart_at_current_position(const Config& config, state::StateStore& store,
                                    const std::vector<CheckpointStore*>& stores, const PreparedTables& prepared,
                                    ClickHouseConnection& connection);
+
+// A start without any checkpoint: each selected table whose destination table already has rows (written by a
+// run whose state was lost before a checkpoint reached the destination's mirror) gets a resnapshot request, so
+// rows the source no longer has are removed after the re-read. Returns the first version to issue: above every
+// version in those tables (1 when all are empty).
+Result<uint64_t> reread_filled_tables(const Config& config, state::StateStore& store, const PreparedTables& prepared,
+                                      ClickHouseConnection& connection);
 
 // The snapshot lines of `mysql2ch status`: per table state, chunks, rows, the pending removal bound, and the
 // resnapshot requests not taken yet.
