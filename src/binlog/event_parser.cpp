@@ -605,7 +605,7 @@ Status EventParser::State::row_image(ByteReader& r, const TableMap& tm, std::spa
   size_t ordinal = 0, json_ordinal = 0;
   for (size_t k = 0; k < cols.size(); ++k) {
     if (!bit_lsb(present, k)) {
-      values[k] = Value::absent();
+      values[k].set_absent();
       continue;
     }
     const bool is_null = bit_lsb(nulls, ordinal++);
@@ -613,7 +613,7 @@ Status EventParser::State::row_image(ByteReader& r, const TableMap& tm, std::spa
     const bool partial = is_json && !partial_bits.empty() && bit_lsb(partial_bits, json_ordinal);
     if (is_json) ++json_ordinal;
     if (is_null) {
-      values[k] = Value::null();
+      values[k].set_null();
       continue;
     }
     if (!partial) {
@@ -636,7 +636,7 @@ Status EventParser::State::row_image(ByteReader& r, const TableMap& tm, std::spa
     std::string& result = json_results.emplace_back();
     Status st = apply_json_diffs(json_scratch, diffs, result);
     if (!st.ok()) return std::move(st).error().context(fmt::format("column {}", cols[k].name));
-    values[k] = Value::with_bytes(ValueKind::kJsonText, result);
+    values[k].set_bytes(ValueKind::kJsonText, result);
   }
   return {};
 }

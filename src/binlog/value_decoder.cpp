@@ -28,10 +28,10 @@ Status integer(const ColumnDef& c, ByteReader& in, Value& out) {
   uint64_t raw;
   TRY(in.uint_le(N, raw, "integer"));
   if (c.is_unsigned) {
-    out = Value::uint64(raw);
+    out.set_uint(ValueKind::kUint, raw);
   } else {
     const uint64_t sign = uint64_t{1} << (N * 8 - 1);
-    out = Value::int64(static_cast<int64_t>((raw ^ sign) - sign));
+    out.set_int64(static_cast<int64_t>((raw ^ sign) - sign));
   }
   return {};
 }
@@ -41,7 +41,7 @@ Status float32(const ColumnDef&, ByteReader& in, Value& out) {
   TRY(in.le(bits, "FLOAT"));
   float f;
   std::memcpy(&f, &bits, sizeof f);
-  out = Value::float32(f);
+  out.set_float32(f);
   return {};
 }
 
@@ -50,7 +50,7 @@ Status float64(const ColumnDef&, ByteReader& in, Value& out) {
   TRY(in.le(bits, "DOUBLE"));
   double d;
   std::memcpy(&d, &bits, sizeof d);
-  out = Value::float64(d);
+  out.set_float64(d);
   return {};
 }
 
@@ -64,14 +64,14 @@ Status decimal(const ColumnDef& c, ByteReader& in, Value& out) {
 Status year(const ColumnDef&, ByteReader& in, Value& out) {
   uint8_t y;
   TRY(in.le(y, "YEAR"));
-  out = Value::int64(y == 0 ? 0 : 1900 + y);
+  out.set_int64(y == 0 ? 0 : 1900 + y);
   return {};
 }
 
 Status bit(const ColumnDef& c, ByteReader& in, Value& out) {
   std::span<const uint8_t> b;
   TRY(in.bytes((c.max_length + 7) / 8, b, "BIT"));
-  out = Value::with_uint(ValueKind::kBit, be(b));
+  out.set_uint(ValueKind::kBit, be(b));
   return {};
 }
 
@@ -84,7 +84,7 @@ Status date(const ColumnDef&, ByteReader& in, Value& out) {
   t.day = static_cast<uint8_t>(v & 31);
   t.month = static_cast<uint8_t>(v >> 5 & 15);
   t.year = static_cast<uint16_t>(v >> 9);
-  out = Value::temporal(ValueKind::kDate, t);
+  out.set_temporal(ValueKind::kDate, t);
   return {};
 }
 
@@ -100,7 +100,7 @@ Status old_time(const ColumnDef&, ByteReader& in, Value& out) {
   t.hour = static_cast<uint16_t>(v / 10000);
   t.minute = static_cast<uint8_t>(v / 100 % 100);
   t.second = static_cast<uint8_t>(v % 100);
-  out = Value::temporal(ValueKind::kTime, t);
+  out.set_temporal(ValueKind::kTime, t);
   return {};
 }
 
@@ -115,7 +115,7 @@ Status old_datetime(const ColumnDef&, ByteReader& in, Value& out) {
   t.hour = static_cast<uint16_t>(hms / 10000);
   t.minute = static_cast<uint8_t>(hms / 100 % 100);
   t.second = static_cast<uint8_t>(hms % 100);
-  out = Value::temporal(ValueKind::kDateTime, t);
+  out.set_temporal(ValueKind::kDateTime, t);
   return {};
 }
 
@@ -149,7 +149,7 @@ Status old_timestamp(const ColumnDef&, ByteReader& in, Value& out) {
   TRY(in.le(s, "TIMESTAMP"));
   Temporal t;
   timestamp_fields(s, 0, t);
-  out = Value::temporal(ValueKind::kTimestamp, t);
+  out.set_temporal(ValueKind::kTimestamp, t);
   return {};
 }
 
@@ -179,7 +179,7 @@ Status timestamp2(const ColumnDef& c, ByteReader& in, Value& out) {
   Temporal t;
   timestamp_fields(be(b), static_cast<uint32_t>(micro), t);
   t.fsp = c.fsp;
-  out = Value::temporal(ValueKind::kTimestamp, t);
+  out.set_temporal(ValueKind::kTimestamp, t);
   return {};
 }
 
@@ -194,7 +194,7 @@ Status datetime2(const ColumnDef& c, ByteReader& in, Value& out) {
   }
   Temporal t = schema::temporal_from_packed_datetime((intpart << 24) + micro);
   t.fsp = c.fsp;
-  out = Value::temporal(ValueKind::kDateTime, t);
+  out.set_temporal(ValueKind::kDateTime, t);
   return {};
 }
 
@@ -228,7 +228,7 @@ Status time2(const ColumnDef& c, ByteReader& in, Value& out) {
     return make_error(ErrorCode::kCorrupt, "TIME out of range at offset {}", in.offset());
   }
   t.fsp = c.fsp;
-  out = Value::temporal(ValueKind::kTime, t);
+  out.set_temporal(ValueKind::kTime, t);
   return {};
 }
 
@@ -238,42 +238,46 @@ Status length_prefixed(ByteReader& in, size_t prefix, std::string_view& s, std::
   return in.text(static_cast<size_t>(len), s, what);
 }
 
-Value text_or_bytes(const ColumnDef& c, std::string_view s) {
-  return c.charset == Charset::kBinary ? Value::with_bytes(ValueKind::kBytes, s) : Value::string(s, c.charset);
+void text_or_bytes(const ColumnDef& c, std::string_view s, Value& out) {
+  if (c.charset == Charset::kBinary) {
+    out.set_bytes(ValueKind::kBytes, s);
+  } else {
+    out.set_string(s, c.charset);
+  }
 }
 
 Status varchar(const ColumnDef& c, ByteReader& in, Value& out) {
   std::string_view s;
   TRY(length_prefixed(in, c.max_length < 256 ? 1 : 2, s, "VARCHAR"));
-  out = text_or_bytes(c, s);
+  text_or_bytes(c, s, out);
   return {};
 }
 
 Status fixed_string(const ColumnDef& c, ByteReader& in, Value& out) {
   std::string_view s;
   TRY(length_prefixed(in, c.max_length < 256 ? 1 : 2, s, "CHAR"));
-  out = text_or_bytes(c, s);
+  text_or_bytes(c, s, out);
   return {};
 }
 
 Status enum_value(const ColumnDef& c, ByteReader& in, Value& out) {
   uint64_t v;
   TRY(in.uint_le(c.length_bytes, v, "ENUM"));
-  out = Value::with_uint(ValueKind::kEnum, v);
+  out.set_uint(ValueKind::kEnum, v);
   return {};
 }
 
 Status set_value(const ColumnDef& c, ByteReader& in, Value& out) {
   uint64_t v;
   TRY(in.uint_le(c.length_bytes, v, "SET"));
-  out = Value::with_uint(ValueKind::kSet, v);
+  out.set_uint(ValueKind::kSet, v);
   return {};
 }
 
 Status blob(const ColumnDef& c, ByteReader& in, Value& out) {
   std::string_view s;
   TRY(length_prefixed(in, c.length_bytes, s, "BLOB"));
-  out = text_or_bytes(c, s);
+  text_or_bytes(c, s, out);
   return {};
 }
 
@@ -281,12 +285,12 @@ template <ValueKind K>
 Status blob_of(const ColumnDef& c, ByteReader& in, Value& out) {
   std::string_view s;
   TRY(length_prefixed(in, c.length_bytes, s, schema::value_kind_name(K)));
-  out = Value::with_bytes(K, s);
+  out.set_bytes(K, s);
   return {};
 }
 
 Status null_type(const ColumnDef&, ByteReader&, Value& out) {
-  out = Value::null();
+  out.set_null();
   return {};
 }
 

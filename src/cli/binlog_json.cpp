@@ -21,6 +21,15 @@ Status BinlogJsonPrinter::on_gtid(const binlog::EventInfo&, const binlog::GtidEv
   return {};
 }
 
+namespace {
+constexpr size_t kFlushBytes = size_t{1} << 20;
+
+void append_number(uint64_t v, CharBuffer& out) {
+  char* p = out.room(24);
+  out.commit(std::to_chars(p, p + 24, v).ptr);
+}
+}  // namespace
+
 void BinlogJsonPrinter::prefix(const binlog::EventInfo& info) {
   // Every line of a transaction starts with the same GTID and file: their escaped text is made once.
   if (head_file_.empty() || head_file_ != info.file) {
@@ -31,17 +40,23 @@ void BinlogJsonPrinter::prefix(const binlog::EventInfo& info) {
     schema::append_json_string(info.file, head_);
     head_ += ",\"pos\":";
   }
-  line_.assign(head_);
-  char buf[24];
-  line_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, info.pos).ptr - buf));
-  line_ += ",\"ts\":";
-  line_.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, info.header->timestamp).ptr - buf));
+  line_start_ = lines_.size();
+  lines_ += head_;
+  append_number(info.pos, lines_);
+  lines_ += ",\"ts\":";
+  append_number(info.header->timestamp, lines_);
 }
 
 void BinlogJsonPrinter::emit() {
-  line_.push_back('\n');
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  lines_.push_back('\n');
   ++printed_;
+  if (lines_.size() >= kFlushBytes) flush();
+}
+
+void BinlogJsonPrinter::flush() {
+  if (!lines_.empty()) std::fwrite(lines_.data(), 1, lines_.size(), out_);
+  lines_.clear();
+  line_start_ = 0;
 }
 
 Status BinlogJsonPrinter::on_query(const binlog::EventInfo& info, const binlog::QueryEvent& q) {
@@ -51,11 +66,15 @@ Status BinlogJsonPrinter::on_query(const binlog::EventInfo& info, const binlog::
     if (!glob_match(db_pattern, q.database)) return {};
   }
   prefix(info);
-  line_ += ",\"db\":";
-  schema::append_json_string(q.database, line_);
-  line_ += ",\"op\":\"ddl\",\"sql\":";
-  TRY(schema::append_text_json(q.query, schema::Charset::kUnknown, line_));
-  line_.push_back('}');
+  lines_ += ",\"db\":";
+  schema::append_json_string(q.database, lines_);
+  lines_ += ",\"op\":\"ddl\",\"sql\":";
+  Status st = schema::append_text_json(q.query, schema::Charset::kUnknown, lines_);
+  if (!st.ok()) {
+    drop_line();
+    return st;
+  }
+  lines_.push_back('}');
   emit();
   return {};
 }
@@ -75,7 +94,8 @@ Status BinlogJsonPrinter::on_table_map(const binlog::EventInfo&, const binlog::T
     if (current != nullptr && current->columns.size() == s.columns.size()) t.names = current;
   }
   for (const auto& c : (t.names != nullptr ? t.names->columns : s.columns)) {
-    std::string& key = t.keys.emplace_back();
+    // `,"name":` — the first column of an image leaves out the comma.
+    std::string& key = t.keys.emplace_back(",");
     schema::append_json_string(c.name, key);
     key.push_back(':');
   }
@@ -85,21 +105,21 @@ Status BinlogJsonPrinter::on_table_map(const binlog::EventInfo&, const binlog::T
 Status BinlogJsonPrinter::image(const binlog::RowChange& row, const TableText& text,
                                 std::span<const schema::Value> values) {
   if (values.empty()) {
-    line_ += "null";
+    lines_ += "null";
     return {};
   }
-  line_.push_back('{');
-  bool first = true;
+  lines_.push_back('{');
+  size_t skip = 1;  // the comma before the first column
   const auto& cols = text.names != nullptr ? text.names->columns : row.table->schema.columns;
   for (size_t k = 0; k < values.size(); ++k) {
     if (values[k].kind == schema::ValueKind::kAbsent) continue;
-    if (!first) line_.push_back(',');
-    first = false;
-    line_ += text.keys[k];
-    Status st = schema::append_value_json(values[k], &cols[k], line_);
+    const std::string& key = text.keys[k];
+    lines_.append(key.data() + skip, key.size() - skip);
+    skip = 0;
+    Status st = schema::append_value_json(values[k], &cols[k], lines_);
     if (!st.ok()) return std::move(st).error().context(fmt::format("column {}", cols[k].name));
   }
-  line_.push_back('}');
+  lines_.push_back('}');
   return {};
 }
 
@@ -112,24 +132,29 @@ Status BinlogJsonPrinter::on_row(const binlog::EventInfo& info, const binlog::Ro
   const TableText& text = it->second;
   if (!text.selected) return {};
   prefix(info);
-  line_ += text.db_and_table;
-  line_ += ",\"op\":\"";
-  line_ += binlog::row_op_name(row.op);
-  line_ += "\",\"before\":";
-  TRY(image(row, text, row.before));
-  line_ += ",\"after\":";
-  TRY(image(row, text, row.after));
-  line_.push_back('}');
+  lines_ += text.db_and_table;
+  lines_ += ",\"op\":\"";
+  lines_ += binlog::row_op_name(row.op);
+  lines_ += "\",\"before\":";
+  Status st = image(row, text, row.before);
+  if (st.ok()) {
+    lines_ += ",\"after\":";
+    st = image(row, text, row.after);
+  }
+  if (!st.ok()) {
+    drop_line();
+    return st;
+  }
+  lines_.push_back('}');
   emit();
   return {};
 }
 
 void BinlogJsonPrinter::transaction_restarted() {
-  line_ = "{\"op\":\"transaction_restarted\",\"gtid\":";
-  schema::append_json_string(gtid_, line_);
-  line_.push_back('}');
-  line_.push_back('\n');
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  lines_ += "{\"op\":\"transaction_restarted\",\"gtid\":";
+  schema::append_json_string(gtid_, lines_);
+  lines_ += "}\n";
+  flush();
 }
 
 int run_binlog_file(const std::string& path, const std::string& tables, std::optional<uint64_t> limit) {
@@ -138,8 +163,6 @@ int run_binlog_file(const std::string& path, const std::string& tables, std::opt
     fmt::print(stderr, "mysql2ch: {}\n", reader.error().message());
     return kExitRuntime;
   }
-  // Lines are small and many: a large stdio buffer turns them into few write(2) calls.
-  std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
   binlog::EventParser parser;
   parser.set_file((*reader)->name());
   BinlogJsonPrinter printer(stdout, tables, limit);
@@ -151,11 +174,13 @@ int run_binlog_file(const std::string& path, const std::string& tables, std::opt
     if (st.ok() && !*more) break;
     if (st.ok()) st = parser.parse(event, pos, printer);
     if (!st.ok()) {
+      printer.flush();
       std::fflush(stdout);
       fmt::print(stderr, "mysql2ch: {}\n", st.error().message());
       return kExitRuntime;
     }
   }
+  printer.flush();
   std::fflush(stdout);
   return kExitOk;
 }
@@ -211,6 +236,8 @@ int run_binlog_network(const Config& config, const binlog::NetworkSourceRequest&
       [&schemas](const std::string& db, const std::string& table) { return schemas.find(db, table); });
   bool first_event = true;
   while (!printer.done()) {
+    // Lines go to stdout event by event: a live stream is read as it comes.
+    printer.flush();
     auto item = client->next();
     if (!item.ok()) return report_failure(item.error());
     switch (item->kind) {
@@ -236,8 +263,12 @@ int run_binlog_network(const Config& config, const binlog::NetworkSourceRequest&
     const uint64_t pos = item->header.log_pos >= item->header.event_size
                              ? item->header.log_pos - item->header.event_size : 0;
     Status st = parser.parse(item->event, pos, printer);
-    if (!st.ok()) return report_failure(st.error());
+    if (!st.ok()) {
+      printer.flush();
+      return report_failure(st.error());
+    }
   }
+  printer.flush();
   std::fflush(stdout);
   return kExitOk;
 }

@@ -13,6 +13,10 @@
 // differs, "@1".. stay). After a dropped connection the replication client delivers the interrupted
 // transaction again; the printer marks that with a line {"op":"transaction_restarted",...}: the lines of that
 // transaction printed before it are void.
+//
+// Lines are collected in the printer and handed to the FILE in blocks of about a megabyte: by flush(), when
+// the block is full, and by the destructor. A caller that needs the lines on the FILE now (before fflush,
+// a heartbeat, an error message) calls flush() first.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,7 @@
 
 #include "binlog/event_parser.h"
 #include "binlog/network_source.h"
+#include "common/char_buffer.h"
 #include "config/config.h"
 
 namespace mysql2ch {
@@ -37,6 +42,12 @@ class BinlogJsonPrinter : public binlog::EventHandler {
 
   BinlogJsonPrinter(std::FILE* out, std::string table_pattern, std::optional<uint64_t> limit)
       : out_(out), pattern_(std::move(table_pattern)), limit_(limit) {}
+  ~BinlogJsonPrinter() override { flush(); }
+  BinlogJsonPrinter(const BinlogJsonPrinter&) = delete;
+  BinlogJsonPrinter& operator=(const BinlogJsonPrinter&) = delete;
+
+  // Hands the collected lines to the FILE (fwrite; the FILE's own buffering still applies).
+  void flush();
 
   void set_schema_lookup(SchemaLookup lookup) { lookup_ = std::move(lookup); }
   // Marks that the lines of the current transaction printed so far are void (see above).
@@ -59,9 +70,11 @@ class BinlogJsonPrinter : public binlog::EventHandler {
     std::string db_and_table;
     std::vector<std::string> keys;
   };
+  // Starts a line in lines_ (the transaction's head, pos and ts); emit() ends it, drop_line() takes it back.
   void prefix(const binlog::EventInfo& info);
   Status image(const binlog::RowChange& row, const TableText& text, std::span<const schema::Value> values);
   void emit();
+  void drop_line() { lines_.truncate(line_start_); }
 
   std::FILE* out_;
   std::string pattern_;
@@ -72,7 +85,8 @@ class BinlogJsonPrinter : public binlog::EventHandler {
   std::string gtid_;
   std::string head_file_;  // the file head_ was made for; empty = head_ must be rebuilt
   std::string head_;       // `{"gtid":..,"file":..,"pos":` of the current transaction
-  std::string line_;
+  CharBuffer lines_;       // finished lines not yet handed to out_, then the line being built
+  size_t line_start_ = 0;  // where the line being built starts in lines_
 };
 
 // Decodes the local binlog file at `path` to `out`. Returns the process exit code; errors go to stderr.

@@ -1,6 +1,7 @@
 #include "schema/mysql_binary.h"
 
 #include <array>
+#include <charconv>
 #include <cstring>
 
 namespace mysql2ch::schema {
@@ -9,6 +10,29 @@ constexpr int kDigitsPerGroup = 9;
 constexpr std::array<int, 10> kBytesForDigits = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
 constexpr std::array<uint32_t, 10> kPow10 = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
                                              1000000000};
+
+// "00".."99": decimal digits two at a time.
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> d{};
+  for (size_t k = 0; k < 100; ++k) {
+    d[2 * k] = static_cast<char>('0' + k / 10);
+    d[2 * k + 1] = static_cast<char>('0' + k % 10);
+  }
+  return d;
+}();
+
+// Writes `v` as exactly `digits` digits, zero-padded (the caller guarantees v < 10^digits), at `p`.
+char* put_fixed(uint32_t v, int digits, char* p) {
+  char* const end = p + digits;
+  char* q = end;
+  while (q - p >= 2) {
+    q -= 2;
+    std::memcpy(q, &kDigitPairs[(v % 100) * 2], 2);
+    v /= 100;
+  }
+  if (q > p) *--q = static_cast<char>('0' + v % 10);
+  return end;
+}
 
 uint32_t read_be(const uint8_t* p, int n, uint8_t mask) {
   uint32_t v = 0;
@@ -32,7 +56,7 @@ Status decode_decimal_binary(std::span<const uint8_t> in, int precision, int sca
                       in.size());
   }
   // The sign bit is stored inverted in the first byte; negative numbers have every bit inverted.
-  std::array<uint8_t, 32> buf{};
+  std::array<uint8_t, 32> buf;
   std::memcpy(buf.data(), in.data(), size);
   const bool negative = (buf[0] & 0x80) == 0;
   buf[0] ^= 0x80;
@@ -43,51 +67,50 @@ Status decode_decimal_binary(std::span<const uint8_t> in, int precision, int sca
   const int full_frac = scale / kDigitsPerGroup, trail = scale % kDigitsPerGroup;
   const uint8_t* p = buf.data();
 
-  char text[kMaxDecimalText + 16];
-  size_t n = 0;
-  text[n++] = '-';
-  const size_t digits_start = n;
-  auto put_group = [&](uint32_t v, int digits) -> bool {
-    if (v >= kPow10[static_cast<size_t>(digits)]) return false;
-    for (int k = digits - 1; k >= 0; --k, v /= 10) text[n + static_cast<size_t>(k)] = static_cast<char>('0' + v % 10);
-    n += static_cast<size_t>(digits);
-    return true;
+  char text[kMaxDecimalText + 32];  // room for an out-of-range group's extra digits before it is reported
+  char* t = text;
+  *t++ = '-';
+  bool nonzero = false;  // a digit other than 0 was seen (leading zeros of the integer part are not written)
+  bool in_range = true;
+  // One group of `digits` digits stored in `bytes` bytes.
+  auto group = [&](int digits, int bytes) {
+    const uint32_t v = read_be(p, bytes, mask);
+    p += bytes;
+    in_range = in_range && v < kPow10[static_cast<size_t>(digits)];
+    return v;
   };
-  if (lead > 0) {
-    const int b = kBytesForDigits[static_cast<size_t>(lead)];
-    if (!put_group(read_be(p, b, mask), lead)) goto bad;
-    p += b;
-  }
-  for (int g = 0; g < full_int; ++g, p += 4) {
-    if (!put_group(read_be(p, 4, mask), kDigitsPerGroup)) goto bad;
-  }
-  {
-    // Strip leading zeros of the integer part, keeping one.
-    size_t first = digits_start;
-    while (first + 1 < n && text[first] == '0') ++first;
-    if (n == digits_start) text[n++] = '0', first = digits_start;
-    std::memmove(text + digits_start, text + first, n - first);
-    n -= first - digits_start;
-  }
+  auto int_group = [&](int digits, int bytes) {
+    const uint32_t v = group(digits, bytes);
+    if (nonzero) {
+      t = put_fixed(v, digits, t);
+    } else if (v != 0) {
+      t = std::to_chars(t, t + 10, v).ptr;
+      nonzero = true;
+    }
+  };
+  if (lead > 0) int_group(lead, kBytesForDigits[static_cast<size_t>(lead)]);
+  for (int g = 0; g < full_int; ++g) int_group(kDigitsPerGroup, 4);
+  if (!nonzero) *t++ = '0';
   if (scale > 0) {
-    text[n++] = '.';
-    for (int g = 0; g < full_frac; ++g, p += 4) {
-      if (!put_group(read_be(p, 4, mask), kDigitsPerGroup)) goto bad;
+    *t++ = '.';
+    for (int g = 0; g < full_frac; ++g) {
+      const uint32_t v = group(kDigitsPerGroup, 4);
+      nonzero = nonzero || v != 0;
+      t = put_fixed(v, kDigitsPerGroup, t);
     }
     if (trail > 0) {
-      const int b = kBytesForDigits[static_cast<size_t>(trail)];
-      if (!put_group(read_be(p, b, mask), trail)) goto bad;
+      const uint32_t v = group(trail, kBytesForDigits[static_cast<size_t>(trail)]);
+      nonzero = nonzero || v != 0;
+      t = put_fixed(v, trail, t);
     }
   }
-  {
-    bool all_zero = true;
-    for (size_t k = digits_start; k < n; ++k) all_zero = all_zero && (text[k] == '0' || text[k] == '.');
-    const bool show_sign = negative && !all_zero;
-    out.set_decimal(std::string_view(text + (show_sign ? 0 : 1), n - (show_sign ? 0 : 1)));
+  if (!in_range) {
+    return make_error(ErrorCode::kCorrupt, "DECIMAL({},{}) has a digit group out of range", precision, scale);
   }
+  const bool show_sign = negative && nonzero;
+  const char* begin = show_sign ? text : text + 1;
+  out.set_decimal(std::string_view(begin, static_cast<size_t>(t - begin)));
   return {};
-bad:
-  return make_error(ErrorCode::kCorrupt, "DECIMAL({},{}) has a digit group out of range", precision, scale);
 }
 
 Temporal temporal_from_packed_datetime(int64_t packed) {

@@ -99,6 +99,19 @@ struct Value {
     std::memcpy(decimal_.data(), text.data(), text.size());
   }
 
+  // In-place forms of the factories below, for decoders that refill the Values of a reused row: each writes
+  // the kind and the fields that kind holds (as listed above) and leaves the other fields as they were, which
+  // no reader of that kind looks at. Cheaper than assigning a whole new Value per column.
+  void set_absent() { kind = ValueKind::kAbsent; }
+  void set_null() { kind = ValueKind::kNull; }
+  void set_int64(int64_t v) { kind = ValueKind::kInt; i = v; }
+  void set_uint(ValueKind k, uint64_t v) { kind = k; u = v; }
+  void set_float32(float v) { kind = ValueKind::kFloat; f = v; }
+  void set_float64(double v) { kind = ValueKind::kDouble; d = v; }
+  void set_temporal(ValueKind k, const Temporal& v) { kind = k; t = v; }
+  void set_string(std::string_view v, Charset cs) { kind = ValueKind::kString; bytes = v; charset = cs; }
+  void set_bytes(ValueKind k, std::string_view v) { kind = k; bytes = v; }
+
   static Value absent() { return with_kind(ValueKind::kAbsent); }
   static Value null() { return with_kind(ValueKind::kNull); }
   static Value int64(int64_t v) { Value x = with_kind(ValueKind::kInt); x.i = v; return x; }

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <type_traits>
 
 #include "schema/json_binary.h"
 
@@ -72,7 +74,33 @@ constexpr uint16_t kCp1252High[32] = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x
                                       0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
                                       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
-void append_code_point(uint32_t cp, std::string& out) {
+// Appends `n` bytes for the caller to overwrite and returns where they start.
+char* extend(std::string& out, size_t n) {
+  const size_t at = out.size();
+  out.resize(at + n);
+  return out.data() + at;
+}
+char* extend(CharBuffer& out, size_t n) {
+  char* p = out.room(n);
+  out.commit(p + n);
+  return p;
+}
+
+// Appends the text `put(p)` writes at p (at most N bytes; it returns the end). A CharBuffer takes the text in
+// place; a std::string through a stack copy, as resizing it would first zero-fill.
+template <size_t N, typename Put>
+void put_bounded(std::string& out, Put put) {
+  char buf[N];
+  const char* end = put(buf);
+  out.append(buf, static_cast<size_t>(end - buf));
+}
+template <size_t N, typename Put>
+void put_bounded(CharBuffer& out, Put put) {
+  out.commit(put(out.room(N)));
+}
+
+template <typename Out>
+void append_code_point(uint32_t cp, Out& out) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
   } else if (cp < 0x800) {
@@ -120,7 +148,18 @@ bool valid_utf8(std::string_view s, size_t max_len) {
   return true;
 }
 
-Status append_vector(std::string_view bytes, std::string& out) {
+template <typename Out>
+void append_float_to(float v, Out& out) {
+  put_bounded<32>(out, [v](char* p) { return std::to_chars(p, p + 32, v).ptr; });
+}
+
+template <typename Out>
+void append_double_to(double v, Out& out) {
+  put_bounded<32>(out, [v](char* p) { return std::to_chars(p, p + 32, v).ptr; });
+}
+
+template <typename Out>
+Status append_vector(std::string_view bytes, Out& out) {
   if (bytes.size() % 4 != 0) {
     return make_error(ErrorCode::kCorrupt, "VECTOR value of {} bytes is not a whole number of float32", bytes.size());
   }
@@ -132,7 +171,7 @@ Status append_vector(std::string_view bytes, std::string& out) {
     std::memcpy(&v, &bits, sizeof v);
     if (!std::isfinite(v)) return make_error(ErrorCode::kCorrupt, "VECTOR element {} is not finite", k / 4);
     if (k != 0) out.push_back(',');
-    append_float(v, out);
+    append_float_to(v, out);
   }
   out.push_back(']');
   return {};
@@ -142,12 +181,17 @@ Status append_vector(std::string_view bytes, std::string& out) {
 
 bool is_valid_utf8(std::string_view s) { return valid_utf8(s, 4); }
 
-void append_latin1_as_utf8(std::string_view latin1, std::string& out) {
+namespace {
+template <typename Out>
+void append_latin1_to(std::string_view latin1, Out& out) {
   for (char ch : latin1) {
     const auto c = static_cast<unsigned char>(ch);
     append_code_point(c >= 0x80 && c < 0xA0 ? kCp1252High[c - 0x80] : c, out);
   }
 }
+}  // namespace
+
+void append_latin1_as_utf8(std::string_view latin1, std::string& out) { append_latin1_to(latin1, out); }
 
 size_t latin1_utf8_length(std::string_view latin1) {
   size_t n = 0;
@@ -159,6 +203,8 @@ size_t latin1_utf8_length(std::string_view latin1) {
   return n;
 }
 
+namespace {
+
 constexpr std::array<bool, 256> kNeedsEscape = [] {
   std::array<bool, 256> t{};
   for (size_t c = 0; c < 0x20; ++c) t[c] = true;
@@ -166,8 +212,8 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
   return t;
 }();
 
-void append_json_string(std::string_view s, std::string& out) {
-  out.reserve(out.size() + s.size() + 2);
+template <typename Out>
+void append_json_string_to(std::string_view s, Out& out) {
   out.push_back('"');
   size_t run = 0;
   for (size_t k = 0; k < s.size(); ++k) {
@@ -195,9 +241,9 @@ void append_json_string(std::string_view s, std::string& out) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(esc, sizeof esc);
       }
     }
   }
@@ -205,66 +251,11 @@ void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');
 }
 
-Status append_utf8(std::string_view text, Charset charset, std::string& out) {
-  switch (charset) {
-    case Charset::kUtf8mb4:
-    case Charset::kUtf8mb3:
-    case Charset::kAscii:
-      if (!valid_utf8(text, charset == Charset::kUtf8mb3 ? 3 : charset == Charset::kAscii ? 1 : 4)) {
-        return make_error(ErrorCode::kCorrupt, "text is not valid {}", charset_name(charset));
-      }
-      out += text;
-      return {};
-    case Charset::kLatin1:
-      append_latin1_as_utf8(text, out);
-      return {};
-    default: break;
-  }
-  return make_error(ErrorCode::kUnsupported, "no UTF-8 conversion from {}", charset_name(charset));
-}
-
-Status append_text_json(std::string_view text, Charset charset, std::string& out) {
-  switch (charset) {
-    case Charset::kUtf8mb4:
-    case Charset::kUtf8mb3:
-    case Charset::kAscii:
-      if (!valid_utf8(text, charset == Charset::kUtf8mb3 ? 3 : charset == Charset::kAscii ? 1 : 4)) {
-        return make_error(ErrorCode::kCorrupt, "text is not valid {}", charset_name(charset));
-      }
-      append_json_string(text, out);
-      return {};
-    case Charset::kLatin1: {
-      std::string utf8;  // latin1 text is rare enough on the hot path to afford a conversion buffer
-      utf8.reserve(text.size() * 2);
-      TRY(append_utf8(text, charset, utf8));
-      append_json_string(utf8, out);
-      return {};
-    }
-    case Charset::kUnknown:
-      if (is_valid_utf8(text)) {
-        append_json_string(text, out);
-      } else {
-        out += "{\"base64\":\"";
-        append_base64(text, out);
-        out += "\"}";
-      }
-      return {};
-    case Charset::kBinary:
-      out += "{\"base64\":\"";
-      append_base64(text, out);
-      out += "\"}";
-      return {};
-    case Charset::kUnsupported: break;
-  }
-  return make_error(ErrorCode::kUnsupported, "text in an unsupported character set");
-}
-
-void append_base64(std::string_view bytes, std::string& out) {
+template <typename Out>
+void append_base64_to(std::string_view bytes, Out& out) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const size_t n = bytes.size();
-  const size_t start = out.size();
-  out.resize(start + (n + 2) / 3 * 4);
-  char* o = out.data() + start;
+  char* o = extend(out, (n + 2) / 3 * 4);
   size_t k = 0;
   for (; k + 3 <= n; k += 3) {
     const uint32_t v = static_cast<uint32_t>(p[k]) << 16 | static_cast<uint32_t>(p[k + 1]) << 8 | p[k + 2];
@@ -289,84 +280,124 @@ void append_base64(std::string_view bytes, std::string& out) {
   }
 }
 
-void append_double(double v, std::string& out) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, static_cast<size_t>(r.ptr - buf));
+template <typename Out>
+void append_base64_json(std::string_view bytes, Out& out) {
+  out += "{\"base64\":\"";
+  append_base64_to(bytes, out);
+  out += "\"}";
 }
 
-void append_float(float v, std::string& out) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, static_cast<size_t>(r.ptr - buf));
+Status check_utf8(std::string_view text, Charset charset) {
+  if (!valid_utf8(text, charset == Charset::kUtf8mb3 ? 3 : charset == Charset::kAscii ? 1 : 4)) {
+    return make_error(ErrorCode::kCorrupt, "text is not valid {}", charset_name(charset));
+  }
+  return {};
 }
 
-Status append_value_json(const Value& v, const ColumnDef* column, std::string& out) {
-  char buf[32];
+template <typename Out>
+Status append_text_json_to(std::string_view text, Charset charset, Out& out) {
+  switch (charset) {
+    case Charset::kUtf8mb4:
+    case Charset::kUtf8mb3:
+    case Charset::kAscii:
+      TRY(check_utf8(text, charset));
+      append_json_string_to(text, out);
+      return {};
+    case Charset::kLatin1: {
+      std::string utf8;  // latin1 text is rare enough on the hot path to afford a conversion buffer
+      utf8.reserve(text.size() * 2);
+      append_latin1_to(text, utf8);
+      append_json_string_to(std::string_view(utf8), out);
+      return {};
+    }
+    case Charset::kUnknown:
+      if (is_valid_utf8(text)) {
+        append_json_string_to(text, out);
+      } else {
+        append_base64_json(text, out);
+      }
+      return {};
+    case Charset::kBinary:
+      append_base64_json(text, out);
+      return {};
+    case Charset::kUnsupported: break;
+  }
+  return make_error(ErrorCode::kUnsupported, "text in an unsupported character set");
+}
+
+template <typename Out>
+void append_uint_to(uint64_t v, Out& out) {
+  put_bounded<24>(out, [v](char* p) { return std::to_chars(p, p + 24, v).ptr; });
+}
+
+template <typename Out>
+Status append_value_json_to(const Value& v, const ColumnDef* column, Out& out) {
   switch (v.kind) {
     case ValueKind::kAbsent: return {};
     case ValueKind::kNull: out += "null"; return {};
     case ValueKind::kInt:
-      out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.i).ptr - buf));
+      put_bounded<24>(out, [&v](char* p) { return std::to_chars(p, p + 24, v.i).ptr; });
       return {};
     case ValueKind::kUint:
     case ValueKind::kBit:
-      out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
+      append_uint_to(v.u, out);
       return {};
     case ValueKind::kFloat:
       if (!std::isfinite(v.f)) return make_error(ErrorCode::kCorrupt, "FLOAT value is not finite");
-      append_float(v.f, out);
+      append_float_to(v.f, out);
       return {};
     case ValueKind::kDouble:
       if (!std::isfinite(v.d)) return make_error(ErrorCode::kCorrupt, "DOUBLE value is not finite");
-      append_double(v.d, out);
+      append_double_to(v.d, out);
       return {};
-    case ValueKind::kDecimal:
-      out.push_back('"');
-      out += v.decimal();
-      out.push_back('"');
+    case ValueKind::kDecimal: {
+      const std::string_view digits = v.decimal();
+      put_bounded<kMaxDecimalText + 2>(out, [digits](char* p) {
+        *p++ = '"';
+        std::memcpy(p, digits.data(), digits.size());
+        p += digits.size();
+        *p++ = '"';
+        return p;
+      });
       return {};
+    }
     case ValueKind::kDate:
     case ValueKind::kDateTime:
     case ValueKind::kTimestamp:
-    case ValueKind::kTime: {
-      char text[64];  // the widest: "-" + 10-digit hours + ":mm:ss.ffffff" + quotes, or a date and a clock
-      char* p = text;
-      *p++ = '"';
-      if (v.kind == ValueKind::kTime) {
-        if (v.t.negative) *p++ = '-';
-        p = put_clock(v.t, p);
-      } else {
-        p = put_date(v.t, p);
-        if (v.kind != ValueKind::kDate) {
-          *p++ = ' ';
+    case ValueKind::kTime:
+      // The widest: "-" + 10-digit hours + ":mm:ss.ffffff" + quotes, or a date and a clock.
+      put_bounded<64>(out, [&v](char* p) {
+        *p++ = '"';
+        if (v.kind == ValueKind::kTime) {
+          if (v.t.negative) *p++ = '-';
           p = put_clock(v.t, p);
+        } else {
+          p = put_date(v.t, p);
+          if (v.kind != ValueKind::kDate) {
+            *p++ = ' ';
+            p = put_clock(v.t, p);
+          }
         }
-      }
-      *p++ = '"';
-      out.append(text, static_cast<size_t>(p - text));
+        *p++ = '"';
+        return p;
+      });
       return {};
-    }
-    case ValueKind::kString: return append_text_json(v.bytes, v.charset, out);
+    case ValueKind::kString: return append_text_json_to(v.bytes, v.charset, out);
     case ValueKind::kBytes:
       if (column != nullptr && column->type == ColumnType::kString && v.bytes.size() < column->max_length) {
         // BINARY(n) is n bytes; row images drop its trailing zero bytes.
         std::string padded(v.bytes);
         padded.resize(column->max_length, '\0');
-        out += "{\"base64\":\"";
-        append_base64(padded, out);
-        out += "\"}";
+        append_base64_json(std::string_view(padded), out);
         return {};
       }
       [[fallthrough]];
     case ValueKind::kGeometry:
-      out += "{\"base64\":\"";
-      append_base64(v.bytes, out);
-      out += "\"}";
+      append_base64_json(v.bytes, out);
       return {};
     case ValueKind::kEnum: {
       if (column == nullptr || column->labels.empty()) {
-        out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
+        append_uint_to(v.u, out);
         return {};
       }
       if (v.u == 0) {
@@ -377,12 +408,12 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
         return make_error(ErrorCode::kCorrupt, "ENUM index {} beyond the {} labels of column {}", v.u,
                           column->labels.size(), column->name);
       }
-      append_json_string(column->labels[v.u - 1], out);
+      append_json_string_to(std::string_view(column->labels[v.u - 1]), out);
       return {};
     }
     case ValueKind::kSet: {
       if (column == nullptr || column->labels.empty()) {
-        out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.u).ptr - buf));
+        append_uint_to(v.u, out);
         return {};
       }
       if (column->labels.size() < 64 && (v.u >> column->labels.size()) != 0) {
@@ -395,18 +426,76 @@ Status append_value_json(const Value& v, const ColumnDef* column, std::string& o
         if ((v.u >> k & 1) == 0) continue;
         if (!first) out.push_back(',');
         first = false;
-        append_json_string(column->labels[k], out);
+        append_json_string_to(std::string_view(column->labels[k]), out);
       }
       out.push_back(']');
       return {};
     }
-    case ValueKind::kJsonBinary:
-      return append_json_binary(
-          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(v.bytes.data()), v.bytes.size()), out);
+    case ValueKind::kJsonBinary: {
+      const std::span<const uint8_t> doc(reinterpret_cast<const uint8_t*>(v.bytes.data()), v.bytes.size());
+      if constexpr (std::is_same_v<Out, std::string>) {
+        return append_json_binary(doc, out);
+      } else {
+        std::string text;  // the binary JSON renderer writes to a std::string; JSON columns are the rarer kind
+        TRY(append_json_binary(doc, text));
+        out += std::string_view(text);
+        return {};
+      }
+    }
     case ValueKind::kJsonText: out += v.bytes; return {};
     case ValueKind::kVector: return append_vector(v.bytes, out);
   }
   return make_error(ErrorCode::kInternal, "value of unknown kind");
+}
+
+}  // namespace
+
+void append_json_string(std::string_view s, std::string& out) {
+  out.reserve(out.size() + s.size() + 2);
+  append_json_string_to(s, out);
+}
+
+void append_json_string(std::string_view s, CharBuffer& out) {
+  out.room(s.size() + 2);
+  append_json_string_to(s, out);
+}
+
+Status append_utf8(std::string_view text, Charset charset, std::string& out) {
+  switch (charset) {
+    case Charset::kUtf8mb4:
+    case Charset::kUtf8mb3:
+    case Charset::kAscii:
+      TRY(check_utf8(text, charset));
+      out += text;
+      return {};
+    case Charset::kLatin1:
+      append_latin1_to(text, out);
+      return {};
+    default: break;
+  }
+  return make_error(ErrorCode::kUnsupported, "no UTF-8 conversion from {}", charset_name(charset));
+}
+
+Status append_text_json(std::string_view text, Charset charset, std::string& out) {
+  return append_text_json_to(text, charset, out);
+}
+
+Status append_text_json(std::string_view text, Charset charset, CharBuffer& out) {
+  return append_text_json_to(text, charset, out);
+}
+
+void append_base64(std::string_view bytes, std::string& out) { append_base64_to(bytes, out); }
+
+void append_double(double v, std::string& out) { append_double_to(v, out); }
+
+void append_float(float v, std::string& out) { append_float_to(v, out); }
+
+Status append_value_json(const Value& v, const ColumnDef* column, std::string& out) {
+  return append_value_json_to(v, column, out);
+}
+
+Status append_value_json(const Value& v, const ColumnDef* column, CharBuffer& out) {
+  return append_value_json_to(v, column, out);
 }
 
 }  // namespace mysql2ch::schema

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/char_buffer.h"
 #include "common/result.h"
 #include "schema/column.h"
 #include "schema/value.h"
@@ -23,10 +24,14 @@
 namespace mysql2ch::schema {
 
 // Appends `value` rendered as JSON to `out`. `column` may be null (then labels and BIT width are unknown).
+// The CharBuffer forms render the same bytes, for output built in bulk. On failure `out` may hold part of
+// the value: the caller drops what it appended.
 Status append_value_json(const Value& value, const ColumnDef* column, std::string& out);
+Status append_value_json(const Value& value, const ColumnDef* column, CharBuffer& out);
 
 // Appends `utf8` as a JSON string literal (quotes, escapes for ", \ and control characters).
 void append_json_string(std::string_view utf8, std::string& out);
+void append_json_string(std::string_view utf8, CharBuffer& out);
 
 // Appends the UTF-8 form of `text` in `charset` (utf8mb4/utf8mb3/ascii validated, latin1 converted as cp1252).
 // Fails (kCorrupt) on bytes invalid in the charset, (kUnsupported) for kBinary/kUnknown/kUnsupported.
@@ -34,6 +39,7 @@ Status append_utf8(std::string_view text, Charset charset, std::string& out);
 
 // Appends the UTF-8 form of `text` in `charset` as a JSON string. Fails on bytes invalid in the charset.
 Status append_text_json(std::string_view text, Charset charset, std::string& out);
+Status append_text_json(std::string_view text, Charset charset, CharBuffer& out);
 
 // Appends the UTF-8 form of MySQL latin1 (Windows-1252) text, and the length that form has, so encoders can
 // write a length prefix before the bytes without a temporary copy.
