@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "config/config.h"
 #include "pipeline/sync.h"
+#include "validate/validate.h"
 
 namespace mysql2ch {
 namespace {
@@ -93,6 +94,23 @@ int run_query(const std::string& config_path, const std::string& sql, const std:
   return kExitOk;
 }
 
+int run_validate_command(const std::string& config_path, const validate::ValidateOptions& options, bool json) {
+  auto config = load_config(config_path);
+  if (!config.ok()) return config_failure(config.error());
+  auto report = validate::run_validate(*config, options);
+  if (!report.ok()) {
+    fmt::print(stderr, "mysql2ch validate: {}\n", report.error().message());
+    const ErrorCode code = report.error().code();
+    return code == ErrorCode::kConfig || code == ErrorCode::kInvalidArgument ? kExitUsage : kExitRuntime;
+  }
+  if (json) {
+    fmt::print("{}\n", report->to_json().dump(2));
+  } else {
+    fmt::print("{}", report->render_text());
+  }
+  return report->equal() ? kExitOk : kExitCheckFailed;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -139,6 +157,24 @@ int run_cli(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "Show the checkpoint: position, version counter, lag at the last save.");
   status->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
 
+  validate::ValidateOptions validate_options;
+  std::optional<double> recheck_wait_s;
+  auto* validate = app.add_subcommand(
+      "validate", "Compare every selected table with its mirror: row counts and checksums per primary-key range, "
+                  "and the keys that differ (missing, extra, different values).");
+  validate->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+  validate->add_flag("--json", json, "Print the report as JSON");
+  validate->add_option("--tables", validate_options.tables, "Only tables whose db.table matches this glob");
+  validate->add_option("--max-keys", validate_options.max_keys, "Differing keys listed per table (default 10)");
+  validate->add_option("--range-rows", validate_options.range_rows,
+                       "Rows per compared key range (default: snapshot.chunk_rows)");
+  validate->add_option("--rechecks", validate_options.rechecks,
+                       "Times differing ranges are read again once the mirror caught up (default 3)");
+  validate->add_option("--recheck-wait", recheck_wait_s,
+                       "Longest wait, in seconds, for the destination's checkpoint to pass the source position before "
+                       "a re-check (default: 3 x pipeline.checkpoint_interval_s)")
+      ->check(CLI::NonNegativeNumber);
+
   std::string query_sql, query_format = "TSV";
   auto* query = app.add_subcommand(
       "query", "Run one query on the destination and print the result (the way to read a chdb:// mirror; a "
@@ -173,6 +209,12 @@ int run_cli(int argc, char** argv) {
     if (sync->parsed()) return run_sync_command(config_path, once);
     if (status->parsed()) return run_status(config_path);
     if (query->parsed()) return run_query(config_path, query_sql, query_format);
+    if (validate->parsed()) {
+      if (recheck_wait_s) {
+        validate_options.recheck_wait = std::chrono::milliseconds(static_cast<int64_t>(*recheck_wait_s * 1000));
+      }
+      return run_validate_command(config_path, validate_options, json);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "mysql2ch: unexpected failure: {}\n", e.what());
     return kExitRuntime;
