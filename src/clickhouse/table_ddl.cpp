@@ -115,6 +115,89 @@ bool widens(const MappedColumn& from, const MappedColumn& to, std::string& why) 
   return false;
 }
 
+
+// MySQL's DEFAULT literal as the text the server stores: a quoted string (its escapes undone), a number, or
+// nullopt for anything else (functions, expressions, introducers, hex and bit literals).
+std::optional<std::string> literal_text(std::string_view lit, bool& is_null, bool& quoted) {
+  is_null = false;
+  quoted = false;
+  if (lit.size() == 4 && (lit[0] == 'N' || lit[0] == 'n') && (lit[1] == 'U' || lit[1] == 'u') &&
+      (lit[2] == 'L' || lit[2] == 'l') && (lit[3] == 'L' || lit[3] == 'l')) {
+    is_null = true;
+    return std::string();
+  }
+  if (lit.size() >= 2 && (lit.front() == '\'' || lit.front() == '"') && lit.back() == lit.front()) {
+    const char q = lit.front();
+    std::string out;
+    for (size_t k = 1; k + 1 < lit.size(); ++k) {
+      const char ch = lit[k];
+      if (ch == q) {
+        if (k + 2 < lit.size() && lit[k + 1] == q) {
+          out.push_back(q);
+          ++k;
+          continue;
+        }
+        return std::nullopt;  // adjacent literals ('a' 'b'): not handled
+      }
+      if (ch == '\\' && k + 2 < lit.size()) {
+        const char e = lit[++k];
+        switch (e) {
+          case '0': out.push_back('\0'); break;
+          case 'n': out.push_back('\n'); break;
+          case 'r': out.push_back('\r'); break;
+          case 't': out.push_back('\t'); break;
+          case 'b': out.push_back('\b'); break;
+          case 'Z': out.push_back('\x1a'); break;
+          default: out.push_back(e); break;  // \\ \' \" and any other character stand for themselves
+        }
+        continue;
+      }
+      out.push_back(ch);
+    }
+    quoted = true;
+    return out;
+  }
+  std::string_view rest = lit;
+  if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) rest.remove_prefix(1);
+  if (rest.empty()) return std::nullopt;
+  for (char ch : rest) {
+    const bool ok = (ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == 'E' || ch == '-' || ch == '+';
+    if (!ok) return std::nullopt;
+  }
+  if (rest.front() < '0' || rest.front() > '9') {
+    if (rest.front() != '.') return std::nullopt;
+  }
+  return std::string(lit);
+}
+
+bool is_plain_integer(std::string_view text) {
+  std::string_view rest = text;
+  if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) rest.remove_prefix(1);
+  if (rest.empty()) return false;
+  return std::all_of(rest.begin(), rest.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+bool is_plain_number(std::string_view text) {
+  std::string_view rest = text;
+  if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) rest.remove_prefix(1);
+  bool digits = false, dot = false, exponent = false;
+  for (size_t k = 0; k < rest.size(); ++k) {
+    const char ch = rest[k];
+    if (ch >= '0' && ch <= '9') {
+      digits = true;
+    } else if (ch == '.' && !dot && !exponent) {
+      dot = true;
+    } else if ((ch == 'e' || ch == 'E') && digits && !exponent) {
+      exponent = true;
+      digits = false;
+      if (k + 1 < rest.size() && (rest[k + 1] == '-' || rest[k + 1] == '+')) ++k;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+
 }  // namespace
 
 std::string qualified_name(const TargetName& name) {
@@ -150,7 +233,8 @@ Statements create_table_statements(const TargetTable& t, const ServerCapabilitie
   return out;
 }
 
-Result<Statements> add_column_statements(const TargetTable& after, size_t index, const ServerCapabilities& caps) {
+Result<Statements> add_column_statements(const TargetTable& after, size_t index, const ServerCapabilities& caps,
+                                         std::string_view default_expression) {
   if (index >= after.columns.size()) return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
   const MappedColumn& c = after.columns[index];
   const std::string change = fmt::format("ADD COLUMN {}", clickhouse_identifier(c.name));
@@ -163,8 +247,10 @@ Result<Statements> add_column_statements(const TargetTable& after, size_t index,
   }
   // 18.x has no IF [NOT] EXISTS on column changes; modern servers get it so a repeated change is harmless.
   const bool modern = caps.profile == CapabilityProfile::kModern;
-  Statements out{fmt::format("ALTER TABLE {} ADD COLUMN {}{} {}{}", qualified_name(after.name),
-                             modern ? "IF NOT EXISTS " : "", clickhouse_identifier(c.name), c.type, position)};
+  const std::string default_clause = default_expression.empty() ? "" : fmt::format(" DEFAULT {}", default_expression);
+  Statements out{fmt::format("ALTER TABLE {} ADD COLUMN {}{} {}{}{}", qualified_name(after.name),
+                             modern ? "IF NOT EXISTS " : "", clickhouse_identifier(c.name), c.type, default_clause,
+                             position)};
   refresh_view(after, caps, out);
   return out;
 }
@@ -231,6 +317,32 @@ Result<Statements> rename_column_statements(const TargetTable& after, std::strin
   return out;
 }
 
+Result<ColumnCopyRename> rename_column_by_copy(const TargetTable& before, std::string_view from,
+                                               const TargetTable& after, size_t index, const ServerCapabilities& caps) {
+  if (index >= after.columns.size()) return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
+  const MappedColumn& c = after.columns[index];
+  const std::string change =
+      fmt::format("RENAME COLUMN {} TO {}", clickhouse_identifier(from), clickhouse_identifier(c.name));
+  const MappedColumn* old = find_column(before, from);
+  if (old == nullptr) return change_error(before, change, "the table has no such column");
+  if (c.in_primary_key || old->in_primary_key) {
+    return change_error(after, change,
+                        fmt::format("it is part of the sort key (ORDER BY), which ClickHouse {} cannot rename or "
+                                    "rewrite; re-snapshot the table",
+                                    caps.version.text));
+  }
+  ColumnCopyRename out;
+  out.add.push_back(fmt::format("ALTER TABLE {} ADD COLUMN {} {} AFTER {}", qualified_name(after.name),
+                                clickhouse_identifier(c.name), c.type, clickhouse_identifier(from)));
+  out.copy.push_back(fmt::format("ALTER TABLE {} UPDATE {} = {} WHERE 1", qualified_name(after.name),
+                                 clickhouse_identifier(c.name), clickhouse_identifier(from)));
+  if (has_current_view(before, caps)) out.drop.push_back(drop_view_sql(before.name));
+  out.drop.push_back(
+      fmt::format("ALTER TABLE {} DROP COLUMN {}", qualified_name(after.name), clickhouse_identifier(from)));
+  if (has_current_view(after, caps)) out.drop.push_back(create_view_sql(after));
+  return out;
+}
+
 Statements rename_table_statements(const TargetTable& from, const TargetTable& to, const ServerCapabilities& caps) {
   Statements out;
   if (has_current_view(from, caps)) out.push_back(drop_view_sql(from.name));
@@ -240,6 +352,47 @@ Statements rename_table_statements(const TargetTable& from, const TargetTable& t
   out.push_back(fmt::format("RENAME TABLE {} TO {}", qualified_name(from.name), qualified_name(to.name)));
   if (has_current_view(to, caps)) out.push_back(create_view_sql(to));
   return out;
+}
+
+Result<std::string> column_default_expression(const MappedColumn& c, const std::optional<std::string>& mysql_default) {
+  const auto e = c.encoding;
+  const bool integer = e == ColumnEncoding::kInt8 || e == ColumnEncoding::kInt16 || e == ColumnEncoding::kInt32 ||
+                       e == ColumnEncoding::kInt64 || e == ColumnEncoding::kUInt8 || e == ColumnEncoding::kUInt16 ||
+                       e == ColumnEncoding::kUInt32 || e == ColumnEncoding::kUInt64;
+  const bool number = integer || e == ColumnEncoding::kFloat32 || e == ColumnEncoding::kFloat64 ||
+                      e == ColumnEncoding::kDecimal;
+  const bool label = e == ColumnEncoding::kEnum8 || e == ColumnEncoding::kEnum16 || e == ColumnEncoding::kEnumText;
+  const auto refuse = [&](std::string_view why) {
+    return make_error(ErrorCode::kUnsupported, "column {} ({}) added with {}: {}", clickhouse_identifier(c.name),
+                      c.type, mysql_default ? "DEFAULT " + *mysql_default : std::string("no DEFAULT"), why);
+  };
+  if (!mysql_default) {
+    // MySQL's implicit default: NULL, else 0 / '' / the first ENUM label, which is also ClickHouse's.
+    if (c.nullable || number || label || e == ColumnEncoding::kText || e == ColumnEncoding::kSetText) return std::string();
+    return refuse("MySQL's implicit default for this type (e.g. a zero date) is not ClickHouse's");
+  }
+  bool is_null = false, quoted = false;
+  const auto text = literal_text(*mysql_default, is_null, quoted);
+  if (!text) return refuse("the default is not a constant, so the rows the table had got a value only the source knows");
+  if (is_null) {
+    if (c.nullable) return std::string();
+    return refuse("DEFAULT NULL on a column that is not nullable");
+  }
+  const std::string cast = fmt::format("CAST({} AS {})", clickhouse_string(*text), c.type);
+  if (integer) {
+    if (is_plain_integer(*text)) return cast;
+    return refuse("the default is not a plain integer");
+  }
+  if (number) {
+    if (is_plain_number(*text)) return cast;
+    return refuse("the default is not a plain number");
+  }
+  if (label) {
+    if (quoted) return cast;
+    return refuse("an ENUM default given by number");
+  }
+  if (e == ColumnEncoding::kText) return cast;
+  return refuse("a default of this type cannot be reproduced exactly in ClickHouse");
 }
 
 Statements truncate_table_statements(const TargetTable& table) {

@@ -13,6 +13,7 @@
 // kUnsupported naming the table and the change, and nothing is run.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,8 +39,19 @@ bool has_current_view(const TargetTable& table, const ServerCapabilities& caps);
 Statements create_table_statements(const TargetTable& table, const ServerCapabilities& caps);
 
 // ADD COLUMN for after.columns[index] (placed after its predecessor). A new primary-key column cannot be added
-// (the sort key is fixed): kUnsupported. Existing rows get ClickHouse's default for the type.
-Result<Statements> add_column_statements(const TargetTable& after, size_t index, const ServerCapabilities& caps);
+// (the sort key is fixed): kUnsupported. Existing rows get `default_expression` (a ClickHouse expression from
+// column_default_expression()) or, when it is empty, ClickHouse's default for the type.
+Result<Statements> add_column_statements(const TargetTable& after, size_t index, const ServerCapabilities& caps,
+                                         std::string_view default_expression = {});
+
+// The ClickHouse DEFAULT expression that gives the rows a table already has the value MySQL gives them when
+// `column` is added with `mysql_default` (the DEFAULT clause as written; nullopt: none). Returns "" when
+// ClickHouse's own default for the type is that value (NULL for a nullable column, 0 / '' for numbers and
+// strings without a DEFAULT). Constants of numbers, decimals, strings and ENUM labels are exact (a CAST of the
+// literal's text); a DEFAULT that is not a constant (CURRENT_TIMESTAMP, an expression) or a constant of a type
+// whose text ClickHouse would read differently (temporals, binary strings, SET, BIT, …) is kUnsupported naming
+// the column: the existing rows' values are then known only to the source.
+Result<std::string> column_default_expression(const MappedColumn& column, const std::optional<std::string>& mysql_default);
 
 // DROP COLUMN `name`, which `before` has and `after` no longer has. Primary-key columns cannot be dropped.
 Result<Statements> drop_column_statements(const TargetTable& before, const TargetTable& after, std::string_view name,
@@ -56,6 +68,19 @@ Result<Statements> modify_column_statements(const TargetTable& before, const Tar
 // servers kUnsupported (a rename cannot be emulated without rewriting the table).
 Result<Statements> rename_column_statements(const TargetTable& after, std::string_view from, size_t index,
                                             const ServerCapabilities& caps);
+
+// RENAME COLUMN on servers without it (before 20.4), as a copy: add `to` with the column's type, fill it from
+// `from` with a mutation, then drop `from`. The caller runs `add`, then `copy`, waits until the table's
+// mutations are done (system.mutations is_done), then runs `drop`; no rows may be inserted meanwhile. Each
+// step may be run again after an interruption (the caller checks which columns exist first). Primary-key
+// columns are in the sort key: kUnsupported.
+struct ColumnCopyRename {
+  Statements add;
+  Statements copy;
+  Statements drop;
+};
+Result<ColumnCopyRename> rename_column_by_copy(const TargetTable& before, std::string_view from,
+                                               const TargetTable& after, size_t index, const ServerCapabilities& caps);
 
 // RENAME TABLE (and its view); `to` has the new name and the same columns.
 Statements rename_table_statements(const TargetTable& from, const TargetTable& to, const ServerCapabilities& caps);

@@ -86,11 +86,15 @@ struct SnapshotConfig {
   uint64_t chunk_rows = 10000;
 };
 
+// What the stream does with a DDL statement on a selected table that it cannot parse or apply exactly.
+enum class UnparseableDdl { kStop, kSkip };
+
 struct PipelineConfig {
   uint64_t max_batch_rows = 100000;
   uint64_t max_batch_bytes = 64ull << 20;
   unsigned max_delay_ms = 1000;
   unsigned checkpoint_interval_s = 10;
+  UnparseableDdl on_unparseable_ddl = UnparseableDdl::kStop;
 };
 
 struct StateConfig {

@@ -1,14 +1,10 @@
 // DestinationTables on a ClickHouse connection: each source table gets a TableWriter on its target table
-// (destination.naming), the table created or brought to the source's current columns first.
+// (destination.naming), the table created first when the destination does not have it.
 //
-// open() is idempotent against what the destination already has: it reads the target's columns and adds the
-// missing ones, drops the extra ones and modifies changed types (with the table_ddl.h generators, which refuse
-// lossy changes). So a restart from a checkpoint taken before a schema change already applied in ClickHouse,
-// or after it, converges on the layout of the rows being written.
-//
-// Known limit until DDL statements are parsed (schema tracker): a layout that both lost and gained columns (a
-// RENAME COLUMN, or DROP + ADD) cannot be told apart, so open() refuses it with an error naming the columns
-// rather than dropping values that a rename would keep.
+// Schema changes reach the destination from the stream's DDL (schema_ddl_handler.h applies them before any
+// row of the new layout). open() is the cross-check: the target's columns (names and types) must be exactly
+// those of the rows' schema, else it fails (kCorrupt) naming the table and each difference, rather than
+// guessing whether a column was renamed or dropped and added.
 //
 // Threading: one thread; `connection` outlives this object and every sink it opened.
 #pragma once
@@ -33,7 +29,7 @@ class ClickHouseDestination final : public DestinationTables {
 
  private:
   Status run(const std::vector<std::string>& statements);
-  Status converge(const TargetTable& target, const TargetTable* previous, const ServerCapabilities& caps);
+  Status check_layout(const TargetTable& target, const ServerCapabilities& caps);
 
   ClickHouseConnection& connection_;
   DestinationConfig config_;

@@ -15,7 +15,14 @@ StreamRunner::StreamRunner(binlog::ReplicationClient& source, TransactionAssembl
       checkpoints_(checkpoints),
       stop_(stop),
       lag_log_interval_(lag_log_interval),
-      last_log_(std::chrono::steady_clock::now()) {}
+      last_log_(std::chrono::steady_clock::now()) {
+  // before_event_ is committed_position() at the last transaction boundary: when a DDL is being applied, its
+  // own transaction's start.
+  assembler_.set_checkpoint_here([this] {
+    return checkpoints_.checkpoint(before_event_, assembler_.next_version(), assembler_.last_commit_us(),
+                                   assembler_.schema_history());
+  });
+}
 
 int64_t StreamRunner::lag_ms() const {
   if (caught_up_) return 0;
@@ -30,7 +37,7 @@ int64_t StreamRunner::lag_ms() const {
 
 Status StreamRunner::checkpoint() {
   return checkpoints_.checkpoint(source_.committed_position(), assembler_.next_version(), assembler_.last_commit_us(),
-                                 checkpoints_.last().schema_history);
+                                 assembler_.schema_history());
 }
 
 void StreamRunner::log_progress() {
@@ -40,6 +47,7 @@ void StreamRunner::log_progress() {
 
 Status StreamRunner::run() {
   binlog::EventParser parser;
+  before_event_ = source_.committed_position();
   while (!stop_.load()) {
     auto item = source_.next();
     if (!item.ok()) {
@@ -70,7 +78,10 @@ Status StreamRunner::run() {
     }
     const auto now = std::chrono::steady_clock::now();
     if (batches_.due(now)) TRY(batches_.flush_all());
-    if (assembler_.at_boundary() && checkpoints_.due(now)) TRY(checkpoint());
+    if (assembler_.at_boundary() && (assembler_.checkpoint_requested() || checkpoints_.due(now))) TRY(checkpoint());
+    // Between transactions committed_position() is where the next one (maybe a DDL) starts; copied once per
+    // transaction rather than per event.
+    if (assembler_.at_boundary() && item->kind == Kind::kEvent) before_event_ = source_.committed_position();
     if (now - last_log_ >= lag_log_interval_) {
       log_progress();
       last_log_ = now;

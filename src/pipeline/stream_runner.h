@@ -3,6 +3,9 @@
 // non-blocking stream (sync --once) or when `stop` is set (SIGTERM/SIGINT), in both cases after a final flush
 // and a checkpoint at the last transaction boundary.
 //
+// Checkpoints also come right before a DDL that changes the destination (at the statement's start, through the
+// assembler's checkpoint_here) and right after any DDL that changed the schema history.
+//
 // Lag = now - commit time of the last applied transaction; 0 while the source sends heartbeats at a
 // transaction boundary with nothing unapplied (idle and caught up). Logged every `lag_log_interval`.
 //
@@ -38,6 +41,7 @@ class StreamRunner {
   CheckpointCoordinator& checkpoints_;
   const std::atomic<bool>& stop_;
   std::chrono::seconds lag_log_interval_;
+  binlog::StreamPosition before_event_;  // committed position at the last transaction boundary
   bool caught_up_ = false;
   std::chrono::steady_clock::time_point last_log_{};
 };

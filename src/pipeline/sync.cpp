@@ -13,6 +13,9 @@
 #include "pipeline/checkpoint_coordinator.h"
 #include "pipeline/clickhouse_checkpoint_mirror.h"
 #include "pipeline/clickhouse_destination.h"
+#include "pipeline/clickhouse_schema_applier.h"
+#include "pipeline/schema_ddl_handler.h"
+#include "pipeline/schema_tracker.h"
 #include "pipeline/snapshot_sinks.h"
 #include "pipeline/state_checkpoint_store.h"
 #include "pipeline/stream_runner.h"
@@ -22,16 +25,6 @@
 
 namespace mysql2ch::pipeline {
 namespace {
-
-// DDL other than TRUNCATE: column changes reach the destination through the next TABLE_MAP's layout
-// (ClickHouseDestination converges the table), so the statement itself is only logged.
-class LoggingDdlHandler final : public DdlHandler {
- public:
-  Status on_ddl(std::string_view database, std::string_view statement, const std::string& where) override {
-    spdlog::info("DDL at {} (database '{}'): {}", where, database, statement.substr(0, 300));
-    return {};
-  }
-};
 
 // What the source still has, for the message when a checkpoint's position is gone.
 std::string source_retention(const ConnectOptions& connect) {
@@ -117,6 +110,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
 
   TRY_ASSIGN(std::optional<Checkpoint> local_checkpoint, local.load());
   TRY_ASSIGN(std::optional<Checkpoint> resumed, load_newest(stores));
+  TRY_ASSIGN(SchemaTracker schema_history, SchemaTracker::open(ConnectOptions::from_source(config.source), config.tables,
+                                                               resumed ? resumed->schema_history : std::string()));
   if (resumed && !local_checkpoint) {
     // Only the destination's mirror knows where the stream was (a new host, or the state directory lost):
     // the snapshot was completed by whoever wrote it; streaming resumes from it.
@@ -151,7 +146,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
 
   TableBatches batches(destination, config.pipeline, stop);
   TableFilter filter(config.tables);
-  LoggingDdlHandler ddl;
+  ClickHouseSchemaApplier schema_applier(*destination_conn, config.destination);
+  TrackingDdlHandler ddl(schema_history, schema_applier, batches, filter, config.pipeline.on_unparseable_ddl);
   TransactionAssembler assembler(batches, filter, ddl, start.next_version, config.pipeline.max_batch_bytes);
   CheckpointCoordinator checkpoints(batches, stores, std::chrono::seconds(config.pipeline.checkpoint_interval_s),
                                     start);

@@ -101,4 +101,8 @@ Status TableBatches::truncate(std::string_view database, std::string_view table)
   return with_retry("truncating the destination table", [&] { return destination_.truncate(database, table); });
 }
 
+void TableBatches::forget(std::string_view database, std::string_view table) {
+  tables_.erase(fmt::format("{}.{}", database, table));
+}
+
 }  // namespace mysql2ch::pipeline

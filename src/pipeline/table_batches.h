@@ -34,6 +34,9 @@ class TableBatches {
   Status flush_all();
   // Flushes everything, then empties the destination table.
   Status truncate(std::string_view database, std::string_view table);
+  // Closes the sink of source table database.table (after a DDL changed or removed its destination table); the
+  // next row of it opens the table again. The caller has flushed every sink first.
+  void forget(std::string_view database, std::string_view table);
 
   uint64_t buffered_rows() const;
   uint64_t rows_flushed() const { return rows_flushed_; }

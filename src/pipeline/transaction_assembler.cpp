@@ -51,6 +51,11 @@ std::string TransactionAssembler::where(const binlog::EventInfo& info) {
   return fmt::format("{}:{}", info.file, info.pos);
 }
 
+std::string TransactionAssembler::where_with_gtid(const binlog::EventInfo& info) const {
+  if (gtid_.empty()) return where(info);
+  return fmt::format("{} (GTID {})", where(info), gtid_);
+}
+
 void TransactionAssembler::begin(const binlog::EventInfo& info) {
   open_ = true;
   in_begin_ = false;
@@ -111,15 +116,19 @@ Status TransactionAssembler::on_query(const binlog::EventInfo& info, const binlo
     const std::string db = kind.database.empty() ? std::string(q.database) : kind.database;
     if (filter_.selected(db, kind.table)) TRY(batches_.truncate(db, kind.table));
   } else {
-    TRY(ddl_.on_ddl(q.database, q.query, where(info)));
+    static const std::function<Status()> kNoCheckpoint = [] { return Status(); };
+    TRY_ASSIGN(bool changed, ddl_.on_ddl(q, where_with_gtid(info), checkpoint_here_ ? checkpoint_here_ : kNoCheckpoint));
+    checkpoint_requested_ = checkpoint_requested_ || changed;
   }
   return end(info);
 }
 
 Status TransactionAssembler::on_xid(const binlog::EventInfo& info, uint64_t) { return end(info); }
 
-Status TransactionAssembler::on_table_map(const binlog::EventInfo& info, const binlog::TableMap&) {
+Status TransactionAssembler::on_table_map(const binlog::EventInfo& info, const binlog::TableMap& map) {
   if (!open_) begin(info);
+  if (!filter_.selected(map.schema.database, map.schema.table)) return {};
+  TRY_ASSIGN(checked_, ddl_.rows_schema(map.schema, where_with_gtid(info)));
   return {};
 }
 
@@ -127,9 +136,9 @@ bool TransactionAssembler::wants_rows(const binlog::TableMap& map) {
   if (!filter_.selected(map.schema.database, map.schema.table)) return false;
   if (table_index_.find(map.table_id) == table_index_.end()) {
     table_index_.emplace(map.table_id, static_cast<uint32_t>(tables_.size()));
-    tables_.push_back(map.schema);
+    tables_.push_back(checked_);
   } else {
-    tables_[table_index_[map.table_id]] = map.schema;
+    tables_[table_index_[map.table_id]] = checked_;
   }
   return true;
 }

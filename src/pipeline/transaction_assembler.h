@@ -11,14 +11,19 @@
 // counter value. INSERT: the after image. DELETE: a tombstone of the before image. UPDATE: the after image;
 // when the primary key changed, first a tombstone of the before image, then the after image.
 //
-// Tables the filter does not select are declined in wants_rows(), so their row images are never decoded.
-// DDL statements go to the DdlHandler at their place in the stream, after everything before them is flushed.
+// Tables the filter does not select are declined in wants_rows(), so their row images are never decoded; the
+// TABLE_MAP of a selected table is checked against the schema history (DdlHandler::rows_schema), whose schema
+// the rows are mirrored with. DDL statements go to the DdlHandler at their place in the stream, after
+// everything before them is flushed; a DDL that changed the schema history asks for a checkpoint right after
+// it (checkpoint_requested()).
 //
 // Not thread-safe. `batches`, `filter` and `ddl` must outlive the assembler.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,12 +35,21 @@
 
 namespace mysql2ch::pipeline {
 
-// Applies a DDL statement of the stream. Called at a transaction boundary with every earlier row flushed.
+// The stream's schema: applies its DDL statements and says which schema rows are decoded with.
 class DdlHandler {
  public:
   virtual ~DdlHandler() = default;
-  // `database` is the statement's default database; `where` names the position for messages.
-  virtual Status on_ddl(std::string_view database, std::string_view statement, const std::string& where) = 0;
+  // A DDL statement (any QUERY event but transaction control and TRUNCATE), called at a transaction boundary
+  // with every earlier row flushed; `where` names the position for messages. `checkpoint_here` saves a
+  // checkpoint at the statement's start (the schema history not yet changed): a handler calls it before it
+  // changes the destination, so that a restart replays the statement rather than the rows before it.
+  // Returns whether the schema history changed.
+  virtual Result<bool> on_ddl(const binlog::QueryEvent& query, const std::string& where,
+                              const std::function<Status()>& checkpoint_here) = 0;
+  // The schema the rows of a selected table's TABLE_MAP are mirrored with; an error stops the stream.
+  virtual Result<schema::TableSchema> rows_schema(const schema::TableSchema& table_map, const std::string& where) = 0;
+  // The schema history as of the current transaction boundary, for a checkpoint.
+  virtual const std::string& schema_history() = 0;
 };
 
 class TransactionAssembler final : public binlog::EventHandler {
@@ -56,6 +70,12 @@ class TransactionAssembler final : public binlog::EventHandler {
   // The source voided the open transaction (it will arrive again from its start).
   void discard();
 
+  // What a DDL handler's checkpoint_here runs (StreamRunner sets it; without one it does nothing).
+  void set_checkpoint_here(std::function<Status()> checkpoint_here) { checkpoint_here_ = std::move(checkpoint_here); }
+  // True once after a DDL changed the schema history: the caller checkpoints at this boundary.
+  bool checkpoint_requested() { return std::exchange(checkpoint_requested_, false); }
+  const std::string& schema_history() { return ddl_.schema_history(); }
+
   Status on_gtid(const binlog::EventInfo&, const binlog::GtidEvent&) override;
   Status on_query(const binlog::EventInfo&, const binlog::QueryEvent&) override;
   Status on_xid(const binlog::EventInfo&, uint64_t xid) override;
@@ -75,6 +95,8 @@ class TransactionAssembler final : public binlog::EventHandler {
   Status hand_over();
   Status end(const binlog::EventInfo& info);
   static std::string where(const binlog::EventInfo& info);
+  // The position and, when the transaction has one, its GTID.
+  std::string where_with_gtid(const binlog::EventInfo& info) const;
 
   TableBatches& batches_;
   TableFilter& filter_;
@@ -90,6 +112,9 @@ class TransactionAssembler final : public binlog::EventHandler {
   std::string gtid_;
   std::unordered_map<uint64_t, uint32_t> table_index_;  // table id -> tables_ (this transaction)
   std::vector<schema::TableSchema> tables_;
+  schema::TableSchema checked_;  // on_table_map's rows_schema() of the TABLE_MAP wants_rows() is asked about next
+  std::function<Status()> checkpoint_here_;
+  bool checkpoint_requested_ = false;
   RowStore store_;
   std::vector<PendingRow> pending_;
 

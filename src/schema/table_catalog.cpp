@@ -136,7 +136,7 @@ class AlterApplier {
     TRY_ASSIGN(size_t at, insert_index(t_, op.position));
     t_.columns.insert(t_.columns.begin() + static_cast<std::ptrdiff_t>(at), c);
     refresh_flags();
-    changes_.push_back(ColumnAdded{t_.name, t_.columns[at].def, predecessor(t_, at)});
+    changes_.push_back(ColumnAdded{t_.name, t_.columns[at].def, predecessor(t_, at), op.column.default_value});
     return {};
   }
 

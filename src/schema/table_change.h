@@ -38,6 +38,9 @@ struct ColumnAdded {
   TableName table;
   ColumnDef column;
   std::optional<std::string> after;  // the column it follows; nullopt when it is first
+  // The DEFAULT clause as written (source text, e.g. "5", "'abc'", "CURRENT_TIMESTAMP"); nullopt without one.
+  // The rows the table already has take this value without any row event.
+  std::optional<std::string> default_value;
 };
 struct ColumnDropped {
   TableName table;

@@ -47,6 +47,7 @@ TEST(Config, MinimalGetsDefaults) {
   EXPECT_EQ(c->pipeline.max_batch_bytes, 64u << 20);
   EXPECT_EQ(c->pipeline.max_delay_ms, 1000u);
   EXPECT_EQ(c->pipeline.checkpoint_interval_s, 10u);
+  EXPECT_EQ(c->pipeline.on_unparseable_ddl, UnparseableDdl::kStop);
   EXPECT_EQ(c->state.path, "/etc/m2c/mysql2ch-state");
 }
 
@@ -76,6 +77,7 @@ pipeline:
   max_batch_bytes: 8MiB
   max_delay_ms: 250
   checkpoint_interval_s: 5
+  on_unparseable_ddl: skip
 state:
   path: /var/lib/mysql2ch
 )",
@@ -94,6 +96,7 @@ state:
   EXPECT_EQ(c->snapshot.concurrency, 3u);
   EXPECT_EQ(c->pipeline.max_batch_bytes, 8u << 20);
   EXPECT_EQ(c->pipeline.max_delay_ms, 250u);
+  EXPECT_EQ(c->pipeline.on_unparseable_ddl, UnparseableDdl::kSkip);
   EXPECT_EQ(c->state.path, "/var/lib/mysql2ch");
 }
 
@@ -135,6 +138,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "mirror.yaml:2: source.host: must be a single value"},
         BadCase{"BadTlsMode", "source:\n  host: h\n  user: u\n  server_id: 1\n  tls: {mode: strict}\n" + kDest,
                 "source.tls.mode: 'strict' is not one of: disabled, preferred, required, verify-ca, verify-identity"},
+        BadCase{"BadUnparseableDdl", "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest +
+                                         "pipeline: {on_unparseable_ddl: ignore}\n",
+                "pipeline.on_unparseable_ddl: 'ignore' is not one of: stop, skip"},
         BadCase{"VerifyCaWithoutCa", "source:\n  host: h\n  user: u\n  server_id: 1\n  tls: {mode: verify-ca}\n" + kDest,
                 "source.tls.ca: is required with mode verify-ca"},
         BadCase{"UnsetEnv", "source:\n  host: h\n  user: u\n  password: ${NOPE}\n  server_id: 1\n" + kDest,

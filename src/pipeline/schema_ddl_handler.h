@@ -1,0 +1,52 @@
+// The stream's DdlHandler: each DDL statement is converted to UTF-8 (its character_set_client), parsed
+// (schema/ddl_parser.h), applied to the schema history (SchemaTracker) and, for the selected tables, replayed on
+// the destination (ClickHouseSchemaApplier), in stream order with every earlier row flushed.
+//
+// Per change, for a selected table: CREATE → create the target; DROP → drop it; RENAME → rename it (a table
+// leaving the selection is dropped; one entering it is refused, its rows were never copied); ADD/DROP/MODIFY/
+// RENAME COLUMN → the matching ALTER (ADD with the exact DEFAULT the existing rows got); a change that needs
+// the table reloaded (non-constant DEFAULT, partition maintenance, CREATE … SELECT, primary key change, a
+// narrowing MODIFY, …) stops the stream naming the table, the change, the position and "re-snapshot".
+//
+// A statement naming a selected table that cannot be parsed or that the history refuses stops the stream with
+// the statement and its position, unless pipeline.on_unparseable_ddl is skip (then it is logged as a warning
+// and ignored). Statements on tables the configuration does not select, and statements that change no table,
+// only update the history (or are ignored with a debug log when they cannot be parsed).
+//
+// Not thread-safe; every reference outlives the handler.
+#pragma once
+
+#include "config/config.h"
+#include "pipeline/clickhouse_schema_applier.h"
+#include "pipeline/schema_tracker.h"
+#include "pipeline/table_batches.h"
+#include "pipeline/table_filter.h"
+#include "pipeline/transaction_assembler.h"
+
+namespace mysql2ch::pipeline {
+
+class TrackingDdlHandler final : public DdlHandler {
+ public:
+  TrackingDdlHandler(SchemaTracker& tracker, ClickHouseSchemaApplier& destination, TableBatches& batches,
+                     TableFilter& filter, UnparseableDdl on_unparseable);
+
+  Result<bool> on_ddl(const binlog::QueryEvent& query, const std::string& where,
+                      const std::function<Status()>& checkpoint_here) override;
+  Result<schema::TableSchema> rows_schema(const schema::TableSchema& table_map, const std::string& where) override;
+  const std::string& schema_history() override { return tracker_.history(); }
+
+ private:
+  Status refuse_or_skip(const Error& error, std::string_view statement, const std::string& where,
+                        const std::vector<std::string>& selected);
+  bool names_selected_table(std::string_view statement, const std::string& database);
+  Status apply_changes(const std::vector<schema::TableChange>& changes, const schema::TableCatalog& before,
+                       const std::string& where);
+
+  SchemaTracker& tracker_;
+  ClickHouseSchemaApplier& destination_;
+  TableBatches& batches_;
+  TableFilter& filter_;
+  UnparseableDdl on_unparseable_;
+};
+
+}  // namespace mysql2ch::pipeline
