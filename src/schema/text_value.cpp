@@ -84,9 +84,15 @@ bool canonical_decimal(std::string_view s, int scale) {
   return at == s.size() && at - frac_start == static_cast<size_t>(scale) && s.size() <= kMaxDecimalText;
 }
 
+bool set_bytes(Value& out, ValueKind kind, std::string_view text) {
+  out.kind = kind;
+  out.bytes = text;
+  return true;
+}
+
 }  // namespace
 
-Result<Value> value_from_select_text(const ColumnDef& c, std::string_view text) {
+bool parse_select_text(const ColumnDef& c, std::string_view text, Value& out) {
   const char* b = text.data();
   const char* e = text.data() + text.size();
   switch (c.type) {
@@ -97,42 +103,47 @@ Result<Value> value_from_select_text(const ColumnDef& c, std::string_view text) 
     case ColumnType::kLongLong:
     case ColumnType::kYear: {
       if (c.is_unsigned) {
-        uint64_t u;
-        auto r = std::from_chars(b, e, u);
-        if (r.ec != std::errc() || r.ptr != e) return bad(c, text, "unsigned integer");
-        return Value::uint64(u);
+        out.kind = ValueKind::kUint;
+        auto r = std::from_chars(b, e, out.u);
+        return r.ec == std::errc() && r.ptr == e;
       }
-      int64_t i;
-      auto r = std::from_chars(b, e, i);
-      if (r.ec != std::errc() || r.ptr != e) return bad(c, text, "integer");
-      return Value::int64(i);
+      out.kind = ValueKind::kInt;
+      auto r = std::from_chars(b, e, out.i);
+      return r.ec == std::errc() && r.ptr == e;
     }
     case ColumnType::kBit: {
-      uint64_t u;
-      auto r = std::from_chars(b, e, u);
-      if (r.ec != std::errc() || r.ptr != e) return bad(c, text, "BIT number");
-      return Value::with_uint(ValueKind::kBit, u);
+      out.kind = ValueKind::kBit;
+      auto r = std::from_chars(b, e, out.u);
+      return r.ec == std::errc() && r.ptr == e;
     }
     case ColumnType::kFloat:
     case ColumnType::kDouble: {
       double d;
       auto r = std::from_chars(b, e, d);
-      if (r.ec != std::errc() || r.ptr != e) return bad(c, text, "floating-point number");
-      return c.type == ColumnType::kFloat ? Value::float32(static_cast<float>(d)) : Value::float64(d);
+      if (r.ec != std::errc() || r.ptr != e) return false;
+      if (c.type == ColumnType::kFloat) {
+        out.kind = ValueKind::kFloat;
+        out.f = static_cast<float>(d);
+      } else {
+        out.kind = ValueKind::kDouble;
+        out.d = d;
+      }
+      return true;
     }
     case ColumnType::kNewDecimal:
     case ColumnType::kDecimal: {
-      if (!canonical_decimal(text, c.scale)) return bad(c, text, "DECIMAL text");
-      Value v;
-      v.set_decimal(text);
-      return v;
+      if (!canonical_decimal(text, c.scale)) return false;
+      out.set_decimal(text);
+      return true;
     }
     case ColumnType::kDate:
     case ColumnType::kNewDate: {
       Temporal t;
       size_t at = 0;
-      if (!parse_date(text, at, t) || at != text.size()) return bad(c, text, "DATE");
-      return Value::temporal(ValueKind::kDate, t);
+      if (!parse_date(text, at, t) || at != text.size()) return false;
+      out.kind = ValueKind::kDate;
+      out.t = t;
+      return true;
     }
     case ColumnType::kDateTime:
     case ColumnType::kDateTime2:
@@ -141,11 +152,13 @@ Result<Value> value_from_select_text(const ColumnDef& c, std::string_view text) 
       Temporal t;
       size_t at = 0;
       if (!parse_date(text, at, t) || at >= text.size() || text[at++] != ' ' || !parse_clock(text, at, t, false)) {
-        return bad(c, text, "DATETIME");
+        return false;
       }
       t.fsp = c.fsp;
       const bool ts = c.type == ColumnType::kTimestamp || c.type == ColumnType::kTimestamp2;
-      return Value::temporal(ts ? ValueKind::kTimestamp : ValueKind::kDateTime, t);
+      out.kind = ts ? ValueKind::kTimestamp : ValueKind::kDateTime;
+      out.t = t;
+      return true;
     }
     case ColumnType::kTime:
     case ColumnType::kTime2: {
@@ -155,17 +168,24 @@ Result<Value> value_from_select_text(const ColumnDef& c, std::string_view text) 
         t.negative = true;
         ++at;
       }
-      if (!parse_clock(text, at, t, true)) return bad(c, text, "TIME");
+      if (!parse_clock(text, at, t, true)) return false;
       t.fsp = c.fsp;
       if (t.hour == 0 && t.minute == 0 && t.second == 0 && t.microsecond == 0) t.negative = false;
-      return Value::temporal(ValueKind::kTime, t);
+      out.kind = ValueKind::kTime;
+      out.t = t;
+      return true;
     }
     case ColumnType::kEnum: {
-      if (text.empty()) return Value::with_uint(ValueKind::kEnum, 0);
+      out.kind = ValueKind::kEnum;
+      out.u = 0;
+      if (text.empty()) return true;
       for (size_t k = 0; k < c.labels.size(); ++k) {
-        if (c.labels[k] == text) return Value::with_uint(ValueKind::kEnum, k + 1);
+        if (c.labels[k] == text) {
+          out.u = k + 1;
+          return true;
+        }
       }
-      return bad(c, text, "ENUM label");
+      return false;
     }
     case ColumnType::kSet: {
       uint64_t mask = 0;
@@ -176,15 +196,17 @@ Result<Value> value_from_select_text(const ColumnDef& c, std::string_view text) 
         const std::string_view label = text.substr(at, comma - at);
         size_t k = 0;
         while (k < c.labels.size() && c.labels[k] != label) ++k;
-        if (k == c.labels.size() || k >= 64) return bad(c, text, "SET value");
+        if (k == c.labels.size() || k >= 64) return false;
         mask |= uint64_t{1} << k;
         at = comma + 1;
       }
-      return Value::with_uint(ValueKind::kSet, mask);
+      out.kind = ValueKind::kSet;
+      out.u = mask;
+      return true;
     }
-    case ColumnType::kJson: return Value::with_bytes(ValueKind::kJsonText, text);
-    case ColumnType::kGeometry: return Value::with_bytes(ValueKind::kGeometry, text);
-    case ColumnType::kVector: return Value::with_bytes(ValueKind::kVector, text);
+    case ColumnType::kJson: return set_bytes(out, ValueKind::kJsonText, text);
+    case ColumnType::kGeometry: return set_bytes(out, ValueKind::kGeometry, text);
+    case ColumnType::kVector: return set_bytes(out, ValueKind::kVector, text);
     case ColumnType::kString:
     case ColumnType::kVarchar:
     case ColumnType::kVarString:
@@ -192,13 +214,54 @@ Result<Value> value_from_select_text(const ColumnDef& c, std::string_view text) 
     case ColumnType::kTinyBlob:
     case ColumnType::kMediumBlob:
     case ColumnType::kLongBlob:
-      if (c.charset == Charset::kBinary) return Value::with_bytes(ValueKind::kBytes, text);
-      if (!is_valid_utf8(text)) return bad(c, text, "utf8mb4 text");
-      return Value::string(text, Charset::kUtf8mb4);
+      if (c.charset == Charset::kBinary) return set_bytes(out, ValueKind::kBytes, text);
+      out.charset = Charset::kUtf8mb4;
+      return set_bytes(out, ValueKind::kString, text) && is_valid_utf8(text);
+    default: break;
+  }
+  return false;
+}
+
+Error select_text_error(const ColumnDef& c, std::string_view text) {
+  switch (c.type) {
+    case ColumnType::kTiny:
+    case ColumnType::kShort:
+    case ColumnType::kInt24:
+    case ColumnType::kLong:
+    case ColumnType::kLongLong:
+    case ColumnType::kYear: return bad(c, text, c.is_unsigned ? "unsigned integer" : "integer");
+    case ColumnType::kBit: return bad(c, text, "BIT number");
+    case ColumnType::kFloat:
+    case ColumnType::kDouble: return bad(c, text, "floating-point number");
+    case ColumnType::kNewDecimal:
+    case ColumnType::kDecimal: return bad(c, text, "DECIMAL text");
+    case ColumnType::kDate:
+    case ColumnType::kNewDate: return bad(c, text, "DATE");
+    case ColumnType::kDateTime:
+    case ColumnType::kDateTime2:
+    case ColumnType::kTimestamp:
+    case ColumnType::kTimestamp2: return bad(c, text, "DATETIME");
+    case ColumnType::kTime:
+    case ColumnType::kTime2: return bad(c, text, "TIME");
+    case ColumnType::kEnum: return bad(c, text, "ENUM label");
+    case ColumnType::kSet: return bad(c, text, "SET value");
+    case ColumnType::kString:
+    case ColumnType::kVarchar:
+    case ColumnType::kVarString:
+    case ColumnType::kBlob:
+    case ColumnType::kTinyBlob:
+    case ColumnType::kMediumBlob:
+    case ColumnType::kLongBlob: return bad(c, text, "utf8mb4 text");
     default: break;
   }
   return make_error(ErrorCode::kUnsupported, "column {}: type {} has no SELECT text form", c.name,
                     column_type_name(c.type));
+}
+
+Result<Value> value_from_select_text(const ColumnDef& c, std::string_view text) {
+  Value v;
+  if (parse_select_text(c, text, v)) return v;
+  return select_text_error(c, text);
 }
 
 }  // namespace mysql2ch::schema

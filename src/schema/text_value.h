@@ -20,4 +20,12 @@ namespace mysql2ch::schema {
 // Fails (kInvalidArgument) when `text` is not a valid rendering of a value of `column`, naming the column.
 Result<Value> value_from_select_text(const ColumnDef& column, std::string_view text);
 
+// The same conversion written into `out`, for the snapshot's per-value loop (no Result, no Value copy: they
+// showed in profiles). Writes out.kind and the fields of that kind only; the other fields keep what they
+// held, which no reader of a Value looks at. Returns false when `text` is not a valid rendering, or `column`'s
+// type has none; `out` is then unspecified and select_text_error() says why.
+bool parse_select_text(const ColumnDef& column, std::string_view text, Value& out);
+// The error value_from_select_text returns for a `text` that parse_select_text refused.
+Error select_text_error(const ColumnDef& column, std::string_view text);
+
 }  // namespace mysql2ch::schema

@@ -76,12 +76,13 @@ Result<ChunkReadResult> ChunkReader::read(const state::SnapshotChunk& chunk, uin
       if (!*more) break;
       for (unsigned i = 0; i < t.columns.size(); ++i) {
         if (stream->is_null(i)) {
-          row_[i] = schema::Value::null();
+          row_[i].kind = schema::ValueKind::kNull;
           continue;
         }
-        auto v = schema::value_from_select_text(t.columns[i], stream->field(i));
-        if (!v.ok()) return std::move(v).error().context(where_am_i);
-        row_[i] = *v;
+        const std::string_view text = stream->field(i);
+        if (!schema::parse_select_text(t.columns[i], text, row_[i])) {
+          return schema::select_text_error(t.columns[i], text).context(where_am_i);
+        }
       }
       TRY(sink.append(row_, version, false));
       ++result.rows;

@@ -116,6 +116,62 @@ TEST(RowBinaryPrimitives, DecimalsAreTwosComplementOfTheUnscaledValue) {
   EXPECT_FALSE(append_decimal("1234567890", 9, 0, 4, out).ok());
 }
 
+// Up to 19 digits take a 64-bit path, longer ones the 256-bit one: both sides of the boundary, both signs.
+TEST(RowBinaryPrimitives, DecimalsAtTheSixtyFourBitBoundary) {
+  auto bytes_of = [](std::string_view text, unsigned precision, unsigned scale) {
+    std::string out;
+    EXPECT_TRUE(append_decimal(text, precision, scale, 16, out).ok()) << text;
+    return out;
+  };
+  auto le128 = [](uint64_t low, uint64_t high) {
+    std::string out;
+    append_fixed(low, out);
+    append_fixed(high, out);
+    return out;
+  };
+  EXPECT_EQ(bytes_of("9999999999999999999", 38, 0), le128(9999999999999999999ull, 0));
+  EXPECT_EQ(bytes_of("-9999999999999999999", 38, 0), le128(~9999999999999999999ull + 1, ~0ull));
+  EXPECT_EQ(bytes_of("99999999999999999.99", 38, 2), le128(9999999999999999999ull, 0));
+  EXPECT_EQ(bytes_of("18446744073709551615", 38, 0), le128(~0ull, 0));   // 20 digits: the wide path
+  EXPECT_EQ(bytes_of("18446744073709551616", 38, 0), le128(0, 1));
+  EXPECT_EQ(bytes_of("-18446744073709551616", 38, 0), le128(0, ~0ull));
+  EXPECT_EQ(bytes_of("-0.01", 38, 2), le128(~0ull, ~0ull));
+  std::string out;
+  EXPECT_FALSE(append_decimal("12345678901234567890", 19, 0, 16, out).ok());  // 20 digits > precision
+  EXPECT_FALSE(append_decimal("1234567890123456789", 18, 0, 16, out).ok());   // 19 digits > precision
+  EXPECT_FALSE(append_decimal("12a", 18, 0, 16, out).ok());
+}
+
+// Legacy servers hold dates as text: the encoder renders MySQL's text, fraction digits as the column's fsp.
+TEST(RowBinaryPrimitives, TemporalTextOnLegacyServers) {
+  auto encode = [](ColumnDef c, const schema::Value& v) {
+    auto m = map_column(c, legacy(), {});
+    EXPECT_TRUE(m.ok());
+    RowBinaryEncoder encoder;
+    std::string out;
+    const Status st = encoder.append(*m, c, v, out);
+    EXPECT_TRUE(st.ok()) << st.error().message();
+    return out;
+  };
+  schema::Temporal t;
+  t.year = 987;
+  t.month = 1;
+  t.day = 2;
+  t.hour = 3;
+  t.minute = 4;
+  t.second = 5;
+  t.microsecond = 67000;
+  EXPECT_EQ(encode(def(ColumnType::kDate), schema::Value::temporal(schema::ValueKind::kDate, t)),
+            "\x0a" "0987-01-02");
+  ColumnDef dt = def(ColumnType::kDateTime2);
+  dt.fsp = 3;
+  t.fsp = 3;
+  EXPECT_EQ(encode(dt, schema::Value::temporal(schema::ValueKind::kDateTime, t)), "\x17" "0987-01-02 03:04:05.067");
+  t.fsp = 0;
+  EXPECT_EQ(encode(def(ColumnType::kTimestamp2), schema::Value::temporal(schema::ValueKind::kTimestamp, t)),
+            "\x13" "0987-01-02 03:04:05");
+}
+
 TEST(RowBinaryPrimitives, DaysAndVarints) {
   EXPECT_EQ(days_from_civil(1970, 1, 1), 0);
   EXPECT_EQ(days_from_civil(1900, 1, 1), -25567);

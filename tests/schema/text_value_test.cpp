@@ -61,5 +61,41 @@ TEST(TextValue, EnumSetAndText) {
   EXPECT_EQ(render(j, R"({"a": [1, 2]})"), R"({"a": [1, 2]})");
 }
 
+// The snapshot reuses one Value per column across rows: parsing into it gives what a fresh parse gives, and
+// a refused text gets the error value_from_select_text reports.
+TEST(TextValue, ParsingIntoAReusedValue) {
+  auto d = col(ColumnType::kNewDecimal);
+  d.precision = 10;
+  d.scale = 2;
+  auto s = col(ColumnType::kVarchar);
+  s.charset = Charset::kUtf8mb4;
+  auto dt = col(ColumnType::kDateTime2, 2);
+  const std::vector<std::pair<ColumnDef, std::vector<std::string_view>>> cases = {
+      {d, {"-12.50", "0.00", "99999999.99"}},
+      {s, {"abc", "", "Zürich"}},
+      {dt, {"2024-02-29 23:59:59.99", "0000-00-00 00:00:00.00"}},
+  };
+  for (const auto& [c, texts] : cases) {
+    Value reused;
+    for (std::string_view text : texts) {
+      ASSERT_TRUE(parse_select_text(c, text, reused)) << text;
+      std::string got, want;
+      ASSERT_TRUE(append_value_json(reused, &c, got).ok());
+      ASSERT_TRUE(append_value_json(*value_from_select_text(c, text), &c, want).ok());
+      EXPECT_EQ(got, want) << text;
+    }
+  }
+  Value v;
+  EXPECT_FALSE(parse_select_text(d, "1.5", v));
+  EXPECT_EQ(select_text_error(d, "1.5").message(), value_from_select_text(d, "1.5").error().message());
+  EXPECT_NE(select_text_error(d, "1.5").message().find("DECIMAL text"), std::string::npos);
+  EXPECT_FALSE(parse_select_text(s, "\xff", v));
+  EXPECT_NE(select_text_error(s, "\xff").message().find("utf8mb4 text"), std::string::npos);
+  auto u = col(ColumnType::kLong);
+  u.is_unsigned = true;
+  EXPECT_FALSE(parse_select_text(u, "-1", v));
+  EXPECT_NE(select_text_error(u, "-1").message().find("unsigned integer"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mysql2ch::schema
