@@ -16,6 +16,7 @@
 #include "cli/binlog_json.h"
 #include "common/log.h"
 #include "config/config.h"
+#include "pipeline/snapshot_worker.h"
 #include "pipeline/sync.h"
 #include "validate/validate.h"
 
@@ -74,6 +75,19 @@ int run_status(const std::string& config_path) {
     return kExitRuntime;
   }
   fmt::print("{}", *text);
+  return kExitOk;
+}
+
+int run_resnapshot(const std::string& config_path, const std::vector<std::string>& patterns) {
+  auto config = load_config(config_path);
+  if (!config.ok()) return config_failure(config.error());
+  auto tables = pipeline::request_resnapshots(*config, patterns);
+  if (!tables.ok()) {
+    fmt::print(stderr, "mysql2ch: {}\n", tables.error().message());
+    return tables.error().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitRuntime;
+  }
+  for (const auto& t : *tables) fmt::print("resnapshot requested: {}\n", t.qualified());
+  fmt::print("a running sync takes the request within seconds, otherwise the next sync does; see mysql2ch status\n");
   return kExitOk;
 }
 
@@ -175,6 +189,13 @@ int run_cli(int argc, char** argv) {
                        "a re-check (default: 3 x pipeline.checkpoint_interval_s)")
       ->check(CLI::NonNegativeNumber);
 
+  std::vector<std::string> resnapshot_tables;
+  auto* resnapshot = app.add_subcommand(
+      "resnapshot", "Read tables again to repair the mirror, without stopping a running sync: rows the source no "
+                    "longer has are removed once the re-read completed.");
+  resnapshot->add_option("-c,--config", config_path, "Configuration file (YAML)")->required();
+  resnapshot->add_option("tables", resnapshot_tables, "db.table names or globs among the selected tables")->required();
+
   std::string query_sql, query_format = "TSV";
   auto* query = app.add_subcommand(
       "query", "Run one query on the destination and print the result (the way to read a chdb:// mirror; a "
@@ -208,6 +229,7 @@ int run_cli(int argc, char** argv) {
     }
     if (sync->parsed()) return run_sync_command(config_path, once);
     if (status->parsed()) return run_status(config_path);
+    if (resnapshot->parsed()) return run_resnapshot(config_path, resnapshot_tables);
     if (query->parsed()) return run_query(config_path, query_sql, query_format);
     if (validate->parsed()) {
       if (recheck_wait_s) {

@@ -259,6 +259,8 @@ Status parse_source(Section s, SourceConfig& c) {
   TRY(s.integer("max_connections", c.max_connections, 1, 256));
   TRY(s.integer("connect_timeout_s", c.connect_timeout_s, 1, 3600));
   TRY(s.integer("read_timeout_s", c.read_timeout_s, 1, 86400));
+  TRY(s.choice("on_lost_position", c.on_lost_position,
+               {{"fail", LostPositionPolicy::kFail}, {"resnapshot", LostPositionPolicy::kResnapshot}}));
   Section tls = s.sub("tls");
   TRY(tls.check_is_map());
   TRY(tls.choice("mode", c.tls.mode,

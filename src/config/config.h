@@ -24,6 +24,11 @@ struct SourceTls {
   std::string key;
 };
 
+// What sync does when the checkpoint's position is gone from the source (binlogs purged, GTIDs gone): `fail`
+// (stop with the numbers) or `resnapshot` (log it, stream from the source's current position and re-read every
+// selected table, removing rows the source no longer has).
+enum class LostPositionPolicy { kFail, kResnapshot };
+
 struct SourceConfig {
   std::string host;  // required
   uint16_t port = 3306;
@@ -34,6 +39,7 @@ struct SourceConfig {
   unsigned max_connections = 4;      // upper bound on connections to the source (snapshot readers included)
   unsigned connect_timeout_s = 10;
   unsigned read_timeout_s = 60;
+  LostPositionPolicy on_lost_position = LostPositionPolicy::kFail;
 };
 
 struct DestinationTls {

@@ -24,7 +24,8 @@ CheckpointCoordinator::CheckpointCoordinator(TableBatches& batches, std::vector<
       stores_(std::move(stores)),
       interval_(interval),
       last_(std::move(last)),
-      last_saved_(std::chrono::steady_clock::now()) {}
+      last_saved_(std::chrono::steady_clock::now()),
+      everywhere_next_version_(last_.next_version) {}
 
 Status CheckpointCoordinator::checkpoint(const binlog::StreamPosition& position, uint64_t next_version,
                                          uint64_t last_commit_us, std::string schema_history) {
@@ -39,9 +40,11 @@ Status CheckpointCoordinator::checkpoint(const binlog::StreamPosition& position,
   c.saved_at_us = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());
+  bool everywhere = true;
   for (size_t k = 0; k < stores_.size(); ++k) {
     Status st = stores_[k]->save(c);
     if (st.ok()) continue;
+    everywhere = false;
     // The first store (local state) must hold every checkpoint; a mirror that is briefly unreachable only
     // lags behind (the newest store wins on load).
     if (k > 0 && st.error().retryable()) {
@@ -51,6 +54,7 @@ Status CheckpointCoordinator::checkpoint(const binlog::StreamPosition& position,
     return std::move(st).error().context("saving the checkpoint in " + stores_[k]->describe());
   }
   spdlog::debug("checkpoint {}: {} next version {}", c.sequence, c.position.to_string(), c.next_version);
+  if (everywhere) everywhere_next_version_ = c.next_version;
   last_ = std::move(c);
   last_saved_ = std::chrono::steady_clock::now();
   return {};

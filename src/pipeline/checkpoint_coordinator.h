@@ -26,6 +26,9 @@ class CheckpointCoordinator {
   Status checkpoint(const binlog::StreamPosition& position, uint64_t next_version, uint64_t last_commit_us,
                     std::string schema_history);
   const Checkpoint& last() const { return last_; }
+  // The version counter of the newest checkpoint that every store holds (a mirror that missed a save lags);
+  // `last` given to the constructor counts as held.
+  uint64_t next_version_in_every_store() const { return everywhere_next_version_; }
 
  private:
   TableBatches& batches_;
@@ -33,6 +36,7 @@ class CheckpointCoordinator {
   std::chrono::seconds interval_;
   Checkpoint last_;
   std::chrono::steady_clock::time_point last_saved_;
+  uint64_t everywhere_next_version_ = 0;
 };
 
 }  // namespace mysql2ch::pipeline

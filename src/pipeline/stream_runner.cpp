@@ -78,7 +78,12 @@ Status StreamRunner::run() {
     }
     const auto now = std::chrono::steady_clock::now();
     if (batches_.due(now)) TRY(batches_.flush_all());
-    if (assembler_.at_boundary() && (assembler_.checkpoint_requested() || checkpoints_.due(now))) TRY(checkpoint());
+    bool checkpoint_now = assembler_.at_boundary() && assembler_.checkpoint_requested();
+    if (boundary_hook_ && assembler_.at_boundary()) {
+      TRY_ASSIGN(const bool requested, boundary_hook_());
+      checkpoint_now = checkpoint_now || requested;
+    }
+    if (assembler_.at_boundary() && (checkpoint_now || checkpoints_.due(now))) TRY(checkpoint());
     // Between transactions committed_position() is where the next one (maybe a DDL) starts; copied once per
     // transaction rather than per event.
     if (assembler_.at_boundary() && item->kind == Kind::kEvent) before_event_ = source_.committed_position();

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 
 #include "binlog/replication_client.h"
 #include "pipeline/checkpoint_coordinator.h"
@@ -28,6 +29,10 @@ class StreamRunner {
                std::chrono::seconds lag_log_interval);
 
   Status run();
+  // Called on the stream thread after each item read while the assembler is at a transaction boundary; when it
+  // returns true the runner checkpoints at once. Errors stop the run. Background snapshots use it to move the
+  // version counter (pipeline/snapshot_versions.h).
+  void set_boundary_hook(std::function<Result<bool>()> hook) { boundary_hook_ = std::move(hook); }
   // Milliseconds; -1 before the first transaction.
   int64_t lag_ms() const;
 
@@ -44,6 +49,7 @@ class StreamRunner {
   binlog::StreamPosition before_event_;  // committed position at the last transaction boundary
   bool caught_up_ = false;
   std::chrono::steady_clock::time_point last_log_{};
+  std::function<Result<bool>()> boundary_hook_;
 };
 
 }  // namespace mysql2ch::pipeline

@@ -18,9 +18,10 @@
 #include "pipeline/schema_tracker.h"
 #include "pipeline/snapshot_sinks.h"
 #include "pipeline/state_checkpoint_store.h"
+#include "pipeline/snapshot_versions.h"
+#include "pipeline/snapshot_worker.h"
 #include "pipeline/stream_runner.h"
-#include "snapshot/snapshot_runner.h"
-#include "snapshot/version_counter.h"
+#include "pipeline/sync_snapshots.h"
 #include "state/state_store.h"
 
 namespace mysql2ch::pipeline {
@@ -50,46 +51,63 @@ uint64_t now_us() {
           .count());
 }
 
-// Creates the destination tables of every selected source table (schemas from information_schema now) and
-// returns their names.
-Result<std::vector<SourceTableName>> prepare_tables(const Config& config, ClickHouseDestination& destination) {
-  TRY_ASSIGN(Connection conn, Connection::open(ConnectOptions::from_source(config.source)));
-  TRY_ASSIGN(std::vector<SourceTableName> tables, list_selected_tables(conn, config.tables));
-  for (const auto& t : tables) {
-    TRY_ASSIGN(schema::TableSchema schema, load_table_schema(conn, t.database, t.table));
-    Status st = destination.create_if_missing(schema);
-    if (!st.ok()) return std::move(st).error().context("creating the destination table of " + t.qualified());
-  }
-  return tables;
-}
+// Streams from the newest checkpoint with the snapshot worker (snapshot_worker.h): for --once the worker's pass
+// runs first and the stream then catches up to the source's position; otherwise both run at once, the worker on
+// its own thread, sharing the version counter through SnapshotVersions and the stream's boundary hook.
+// Returns the stream's error as is (kNotFound: the checkpoint's position is gone from the source).
+Status stream_with_snapshots(const Config& config, const SyncOptions& options, const std::atomic<bool>& stop,
+                             state::StateStore& store, const std::vector<CheckpointStore*>& stores,
+                             ClickHouseConnection& destination_conn, ClickHouseDestination& destination,
+                             const PreparedTables& prepared) {
+  TRY_ASSIGN(const uint64_t floor, SnapshotVersions::floor_of(stores));
+  SnapshotVersions versions(stores, floor);
+  SnapshotWorker worker(config, store, versions, prepared.tables, options.once ? 0 : 1);
+  if (options.once) TRY(worker.run_pass(stop));
 
-// Runs the snapshot of the tables the state store does not have as done, stopping when `stop` is set.
-Status run_snapshot(const Config& config, state::StateStore& store, uint64_t last_version,
-                    const std::vector<SourceTableName>& tables, const std::atomic<bool>& stop) {
-  snapshot::VersionCounter counter(last_version);
-  ClickHouseSnapshotSinks sinks(config);
-  snapshot::SnapshotOptions options = snapshot::SnapshotOptions::from_config(config);
-  // The binlog stream holds one source connection while the snapshot's readers are not running, so they may
-  // use all of max_connections.
-  snapshot::SnapshotRunner runner(std::move(options), store, counter, sinks);
-  std::atomic<bool> finished{false};
-  std::thread watcher([&] {
-    while (!finished.load()) {
-      if (stop.load()) {
-        runner.request_stop();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  });
-  auto summary = runner.run(tables);
-  finished.store(true);
-  watcher.join();
-  if (!summary.ok()) return std::move(summary).error().context("snapshot");
-  if (summary->chunks_read > 0) {
-    spdlog::info("snapshot: {} chunks, {} rows, {} bytes", summary->chunks_read, summary->rows, summary->bytes);
+  TRY_ASSIGN(std::optional<Checkpoint> resumed, load_newest(stores));
+  if (!resumed) return make_error(ErrorCode::kInternal, "no checkpoint to stream from");
+  const Checkpoint start = *resumed;
+  spdlog::info("resuming from checkpoint {} (next version {})", start.position.to_string(), start.next_version);
+
+  const ConnectOptions connect = ConnectOptions::from_source(config.source);
+  binlog::ReplicationOptions repl;
+  repl.server_id = config.source.server_id;
+  repl.stop_at_end = options.once;
+  repl.heartbeat_period = options.heartbeat_period;
+  // The checkpoint's schema history is as of its position (a checkpoint written before histories were kept
+  // has none: the source's present is described instead).
+  TRY_ASSIGN(SchemaTracker schema_history, SchemaTracker::open(connect, config.tables, start.schema_history));
+  auto client = binlog::ReplicationClient::start(connect, repl, start.position);
+  if (!client.ok()) return std::move(client).error().context("starting the binlog stream");
+
+  TableBatches batches(destination, config.pipeline, stop);
+  TableFilter filter(config.tables);
+  ClickHouseSchemaApplier schema_applier(destination_conn, config.destination);
+  TrackingDdlHandler ddl(schema_history, schema_applier, batches, filter, config.pipeline.on_unparseable_ddl);
+  TransactionAssembler assembler(batches, filter, ddl, start.next_version, config.pipeline.max_batch_bytes);
+  CheckpointCoordinator checkpoints(batches, stores, std::chrono::seconds(config.pipeline.checkpoint_interval_s),
+                                    start);
+  StreamRunner runner(*client, assembler, batches, checkpoints, stop, options.progress_interval);
+  if (!options.once) {
+    versions.attach_stream();
+    worker.start(stop);
+    runner.set_boundary_hook([&]() -> Result<bool> {
+      if (auto failure = worker.failure()) return std::move(*failure).context("background snapshot");
+      return versions.on_boundary(assembler, checkpoints);
+    });
   }
-  if (summary->stopped) return make_error(ErrorCode::kUnavailable, "snapshot stopped before it completed");
+  Status st = runner.run();
+  if (!options.once) {
+    versions.detach_stream();
+    worker.stop_and_join();
+  }
+  if (!st.ok()) {
+    if (st.error().code() == ErrorCode::kNotFound) return st;
+    return std::move(st).error().context(fmt::format("streaming (last checkpoint {})",
+                                                     checkpoints.last().position.to_string()));
+  }
+  spdlog::info("stopped at {} (next version {})", checkpoints.last().position.to_string(),
+               checkpoints.last().next_version);
   return {};
 }
 
@@ -106,66 +124,48 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   }
   const std::vector<CheckpointStore*> stores{&local, &mirror};
   ClickHouseDestination destination(*destination_conn, config.destination);
-  TRY_ASSIGN(std::vector<SourceTableName> tables, prepare_tables(config, destination));
+  TRY_ASSIGN(PreparedTables prepared, prepare_selected_tables(config, destination, *destination_conn));
 
   TRY_ASSIGN(std::optional<Checkpoint> local_checkpoint, local.load());
   TRY_ASSIGN(std::optional<Checkpoint> resumed, load_newest(stores));
-  TRY_ASSIGN(SchemaTracker schema_history, SchemaTracker::open(ConnectOptions::from_source(config.source), config.tables,
-                                                               resumed ? resumed->schema_history : std::string()));
-  if (resumed && !local_checkpoint) {
-    // Only the destination's mirror knows where the stream was (a new host, or the state directory lost):
-    // the snapshot was completed by whoever wrote it; streaming resumes from it.
-    spdlog::info("no local state in {}: resuming from {}", local.describe(), mirror.describe());
-    TRY(local.save(*resumed));
-  } else {
-    const uint64_t last_version = resumed ? resumed->next_version - 1 : 0;
-    TRY(run_snapshot(config, *store, last_version, tables, stop));
-    TRY_ASSIGN(resumed, load_newest(stores));
-  }
-
   const ConnectOptions connect = ConnectOptions::from_source(config.source);
-  Checkpoint start;
-  if (resumed) {
-    start = *resumed;
-    spdlog::info("resuming from checkpoint {} (next version {})", start.position.to_string(), start.next_version);
-  } else {
-    // Nothing selected to snapshot yet: stream from the source's current position.
+  if (resumed && !local_checkpoint) {
+    // Only the destination's mirror knows where the stream was (a new host, or the state directory lost).
+    spdlog::info("no local state in {}: resuming from {}", local.describe(), mirror.describe());
+    TRY(adopt_mirrored_tables(*store, prepared));
+    TRY(local.save(*resumed));
+  } else if (!resumed) {
+    // The stream starts at the source's current position; the snapshot copies what is there before it.
+    Checkpoint initial;
     TRY_ASSIGN(Connection probe, Connection::open(connect));
-    TRY_ASSIGN(start.position, binlog::current_position(probe));
-    start.next_version = 1;
+    // The schema history is described just before the position is fixed (schema_tracker.h).
+    TRY_ASSIGN(SchemaTracker seeded, SchemaTracker::seed(probe, config.tables));
+    initial.schema_history = seeded.history();
+    TRY_ASSIGN(initial.position, binlog::current_position(probe));
+    initial.next_version = 1;
+    TRY(save_in_every_store(stores, initial));
     spdlog::info("no checkpoint in {} or {}: starting at the source's current position {}", local.describe(),
-                 mirror.describe(), start.position.to_string());
+                 mirror.describe(), initial.position.to_string());
   }
 
-  binlog::ReplicationOptions repl;
-  repl.server_id = config.source.server_id;
-  repl.stop_at_end = options.once;
-  repl.heartbeat_period = options.heartbeat_period;
-  auto client = binlog::ReplicationClient::start(connect, repl, start.position);
-  if (!client.ok()) return std::move(client).error().context("starting the binlog stream");
-
-  TableBatches batches(destination, config.pipeline, stop);
-  TableFilter filter(config.tables);
-  ClickHouseSchemaApplier schema_applier(*destination_conn, config.destination);
-  TrackingDdlHandler ddl(schema_history, schema_applier, batches, filter, config.pipeline.on_unparseable_ddl);
-  TransactionAssembler assembler(batches, filter, ddl, start.next_version, config.pipeline.max_batch_bytes);
-  CheckpointCoordinator checkpoints(batches, stores, std::chrono::seconds(config.pipeline.checkpoint_interval_s),
-                                    start);
-  StreamRunner runner(*client, assembler, batches, checkpoints, stop, options.progress_interval);
-  Status st = runner.run();
-  if (!st.ok()) {
-    if (st.error().code() == ErrorCode::kNotFound) {
-      return std::move(st).error().context(fmt::format(
-          "the source no longer has the stream at {} ({}); the mirror cannot continue from there without a "
-          "new snapshot",
-          start.position.to_string(), source_retention(connect)));
+  bool restarted = false;
+  while (true) {
+    TRY_ASSIGN(std::optional<Checkpoint> at, load_newest(stores));
+    Status st = stream_with_snapshots(config, options, stop, *store, stores, *destination_conn, destination, prepared);
+    if (st.ok() || st.error().code() != ErrorCode::kNotFound) return st;
+    const std::string where = at ? at->position.to_string() : std::string("?");
+    if (config.source.on_lost_position == LostPositionPolicy::kResnapshot && !restarted) {
+      spdlog::error("the source no longer has the stream at {} ({}): {}", where, source_retention(connect),
+                    st.error().message());
+      TRY(restart_at_current_position(config, *store, stores, prepared, *destination_conn));
+      restarted = true;
+      continue;
     }
-    return std::move(st).error().context(fmt::format("streaming (last checkpoint {})",
-                                                     checkpoints.last().position.to_string()));
+    return std::move(st).error().context(fmt::format(
+        "the source no longer has the stream at {} ({}); the mirror cannot continue from there without a "
+        "new snapshot (source.on_lost_position: resnapshot does that)",
+        where, source_retention(connect)));
   }
-  spdlog::info("stopped at {} (next version {})", checkpoints.last().position.to_string(),
-               checkpoints.last().next_version);
-  return {};
 }
 
 Result<std::string> describe_status(const Config& config) {
@@ -176,12 +176,7 @@ Result<std::string> describe_status(const Config& config) {
     StateCheckpointStore local(*store);
     TRY_ASSIGN(checkpoint, local.load());
     where = local.describe();
-    TRY_ASSIGN(std::vector<state::TableSnapshot> tables, store->tables());
-    for (const auto& t : tables) {
-      tables_text += fmt::format("  {:<40} {:<8} chunks {}/{}  rows {}  bytes {}\n", t.id.qualified(),
-                                 state::snapshot_state_name(t.state), t.chunks_done, t.chunks_planned, t.rows_done,
-                                 t.bytes_done);
-    }
+    TRY_ASSIGN(tables_text, describe_snapshots(*store));
   }
   {
     // The mirror holds the lag figures; it is also the only checkpoint when the local state is gone.
@@ -213,7 +208,7 @@ Result<std::string> describe_status(const Config& config) {
                              1e6);
     }
   }
-  out += "snapshot:\n" + (tables_text.empty() ? std::string("  no tables recorded\n") : tables_text);
+  out += "snapshot:\n" + tables_text;
   return out;
 }
 

@@ -2,19 +2,22 @@
 //
 // 1. Opens the destination and the checkpoint stores (local state database, ClickHouse mirror), creates the
 //    destination tables of every selected table that lacks one (schemas from information_schema).
-// 2. Snapshots the tables the state store does not have as done (snapshot/snapshot_runner.h: the position is
-//    recorded before the first chunk and becomes the initial checkpoint; chunks take the counter's last value).
-//    When only the destination mirror has a checkpoint (a new host, or the state directory lost), the
-//    snapshot is taken as done by whoever wrote that checkpoint and streaming resumes from it.
+// 2. The first run records the source's current position as the checkpoint (every store). Tables the state
+//    store does not have as done are snapshotted by the SnapshotWorker (snapshot_worker.h): with --once before
+//    the stream, otherwise on a thread of its own while the stream runs, sharing the version counter through
+//    SnapshotVersions (snapshot_versions.h). Resnapshot requests (`mysql2ch resnapshot`) are taken the same way.
+//    When only the destination mirror has a checkpoint (a new host, or the state directory lost), the tables
+//    whose destination table existed are recorded as copied by whoever wrote that checkpoint.
 // 3. Streams from that position (StreamRunner) with the ReplicationClient, which reconnects on its own after
 //    source restarts and network drops; a ClickHouse outage pauses the reader (TableBatches retries).
 // 4. --once: the dump is non-blocking, so the run ends at the source's position at start, checkpointed.
 //    Otherwise it runs until `stop` is set, then flushes and checkpoints.
 // A position the source no longer has (purged binlog, GTIDs gone) is reported at start with the checkpoint's
-// position and the source's oldest binlog and purged GTIDs.
+// position and the source's oldest binlog and purged GTIDs; with source.on_lost_position: resnapshot, sync
+// continues from the current position and re-reads every selected table (sync_snapshots.h).
 //
-// DDL: TRUNCATE is applied in stream order; column changes follow the TABLE_MAP layouts (clickhouse_destination.h);
-// other statements are logged.
+// DDL: parsed and replayed in stream order against the schema history (schema_tracker.h, schema_ddl_handler.h),
+// which every checkpoint carries; the first checkpoint's history is described just before its position.
 #pragma once
 
 #include <atomic>

@@ -20,6 +20,7 @@
 // Not thread-safe. `batches`, `filter` and `ddl` must outlive the assembler.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -69,6 +70,9 @@ class TransactionAssembler final : public binlog::EventHandler {
 
   // The source voided the open transaction (it will arrive again from its start).
   void discard();
+  // At a boundary only: the next row takes at least `next`, so no row ever takes a value below it again
+  // (a re-read's removal bound, snapshot_versions.h).
+  void raise_next_version(uint64_t next) { next_version_ = std::max(next_version_, next); }
 
   // What a DDL handler's checkpoint_here runs (StreamRunner sets it; without one it does nothing).
   void set_checkpoint_here(std::function<Status()> checkpoint_here) { checkpoint_here_ = std::move(checkpoint_here); }

@@ -50,7 +50,10 @@ CREATE TABLE resnapshot_request (
 );
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1};
+// Version 2: the re-read's removal bound.
+constexpr const char* kSchemaV2 = "ALTER TABLE snapshot_table ADD COLUMN purge_below INTEGER;";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(std::size(kMigrations) == StateStore::kSchemaVersion);
 
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
@@ -64,7 +67,7 @@ Result<SnapshotState> parse_state(const std::string& text) {
 
 constexpr const char* kTableSelect =
     "SELECT t.database_name, t.table_name, t.state, t.has_primary_key, t.start_flavor, t.start_gtid_set, "
-    "t.start_file, t.start_pos, "
+    "t.start_file, t.start_pos, t.purge_below, "
     "COALESCE(SUM(c.rows) FILTER (WHERE c.done), 0), COALESCE(SUM(c.bytes) FILTER (WHERE c.done), 0), "
     "COUNT(c.chunk_index) FILTER (WHERE c.done), COUNT(c.chunk_index) "
     "FROM snapshot_table t LEFT JOIN snapshot_chunk c "
@@ -76,10 +79,11 @@ Result<TableSnapshot> table_from_row(const Statement& s) {
   TRY_ASSIGN(t.state, parse_state(s.text_at(2)));
   t.has_primary_key = s.int64_at(3) != 0;
   if (!s.is_null(4)) t.start = BinlogPosition{s.text_at(4), s.text_at(5), s.text_at(6), s.uint64_at(7)};
-  t.rows_done = s.uint64_at(8);
-  t.bytes_done = s.uint64_at(9);
-  t.chunks_done = s.uint64_at(10);
-  t.chunks_planned = s.uint64_at(11);
+  if (!s.is_null(8)) t.purge_below = s.uint64_at(8);
+  t.rows_done = s.uint64_at(9);
+  t.bytes_done = s.uint64_at(10);
+  t.chunks_done = s.uint64_at(11);
+  t.chunks_planned = s.uint64_at(12);
   return t;
 }
 
@@ -365,6 +369,60 @@ Status StateStore::take_resnapshot_request(int64_t id) {
     const TableId table{q.text_at(0), q.text_at(1)};
     TRY(q.run());
     return reset_table_locked(table);
+  });
+}
+
+Status StateStore::start_rereads(const std::vector<int64_t>& ids, const std::vector<TableId>& fresh,
+                                 uint64_t purge_below, const std::function<bool(const TableId&)>& has_primary_key) {
+  std::lock_guard lock(mutex_);
+  return db_.transaction([&]() -> Status {
+    for (int64_t id : ids) {
+      TRY_ASSIGN(Statement q, db_.prepare("DELETE FROM resnapshot_request WHERE id = ? RETURNING database_name, "
+                                          "table_name"));
+      q.bind(1, id);
+      TRY_ASSIGN(bool row, q.step());
+      if (!row) return make_error(ErrorCode::kNotFound, "no resnapshot request {}", id);
+      const TableId table{q.text_at(0), q.text_at(1)};
+      TRY(q.run());
+      TRY_ASSIGN(Statement add, db_.prepare("INSERT INTO snapshot_table (database_name, table_name, state, "
+                                            "has_primary_key) VALUES (?, ?, 'pending', ?) ON CONFLICT DO NOTHING"));
+      TRY(add.bind(1, std::string_view(table.database))
+              .bind(2, std::string_view(table.table))
+              .bind(3, int64_t{has_primary_key(table) ? 1 : 0})
+              .run());
+      TRY(reset_table_locked(table));
+      TRY_ASSIGN(Statement s, db_.prepare("UPDATE snapshot_table SET purge_below = ? "
+                                          "WHERE database_name = ? AND table_name = ?"));
+      TRY(s.bind(1, purge_below).bind(2, std::string_view(table.database)).bind(3, std::string_view(table.table)).run());
+    }
+    for (const TableId& table : fresh) {
+      TRY_ASSIGN(Statement s, db_.prepare("UPDATE snapshot_table SET purge_below = ? WHERE database_name = ? AND "
+                                          "table_name = ? AND state = 'pending' AND purge_below IS NULL"));
+      TRY(s.bind(1, purge_below).bind(2, std::string_view(table.database)).bind(3, std::string_view(table.table)).run());
+    }
+    return {};
+  });
+}
+
+Status StateStore::clear_purge(const TableId& table) {
+  std::lock_guard lock(mutex_);
+  return db_.transaction([&]() -> Status {
+    TRY_ASSIGN(Statement s, db_.prepare("UPDATE snapshot_table SET purge_below = NULL "
+                                        "WHERE database_name = ? AND table_name = ?"));
+    return s.bind(1, std::string_view(table.database)).bind(2, std::string_view(table.table)).run();
+  });
+}
+
+Status StateStore::adopt_done(const TableId& table, bool has_primary_key) {
+  std::lock_guard lock(mutex_);
+  return db_.transaction([&]() -> Status {
+    TRY_ASSIGN(Statement s,
+               db_.prepare("INSERT INTO snapshot_table (database_name, table_name, state, has_primary_key) "
+                           "VALUES (?, ?, 'done', ?) ON CONFLICT DO NOTHING"));
+    return s.bind(1, std::string_view(table.database))
+        .bind(2, std::string_view(table.table))
+        .bind(3, int64_t{has_primary_key ? 1 : 0})
+        .run();
   });
 }
 

@@ -3,7 +3,9 @@
 //     schema history position (DESIGN.md invariant 5), as columns of a single row;
 //   - the snapshot plan and progress per table: state pending/running/done, the binlog position recorded
 //     before the table's first chunk, and each planned chunk (PK bounds, version taken, done, rows, bytes);
-//   - pending resnapshot requests (`mysql2ch resnapshot` writes them, the running process takes them).
+//   - pending resnapshot requests (`mysql2ch resnapshot` writes them, the running process takes them);
+//   - per table, the version below which the destination's rows are removed once its re-read completed
+//     (purge_below: set when a re-read starts, cleared when the removal finished; it survives a crash).
 //
 // Crash guarantees: every mutating call is one SQLite transaction, committed with synchronous=FULL before the
 // call returns. After kill -9 (or power loss) at any instant, a reopened store holds exactly the calls that
@@ -17,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,6 +70,8 @@ struct TableSnapshot {
   uint64_t bytes_done = 0;
   uint64_t chunks_done = 0;
   uint64_t chunks_planned = 0;
+  // Set while a re-read is pending, running, or done but its removal of older rows has not finished.
+  std::optional<uint64_t> purge_below;
 };
 
 // A primary key range (lower, upper]: `lower_key`/`upper_key` are JSON arrays of the key columns' texts
@@ -92,7 +97,7 @@ struct ResnapshotRequest {
 
 class StateStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Creates `state_dir` when missing and opens (creating or upgrading) state_dir/state.db. Errors: kIo, and
   // kUnsupported for a database written by a newer mysql2ch.
@@ -131,6 +136,17 @@ class StateStore {
   Result<std::vector<ResnapshotRequest>> resnapshot_requests();
   // Removes the request and resets its table (pending, no chunks) in one transaction.
   Status take_resnapshot_request(int64_t id);
+  // In one transaction: removes the requests `ids`, resets their tables (adding unknown ones as pending with
+  // `has_primary_key` of has_primary_key(table)), and sets purge_below = `purge_below` on each of them and on
+  // every other table of `fresh` that is pending without one. Tables already running keep theirs: their done
+  // chunks took versions at or above it.
+  Status start_rereads(const std::vector<int64_t>& ids, const std::vector<TableId>& fresh, uint64_t purge_below,
+                       const std::function<bool(const TableId&)>& has_primary_key);
+  // The removal of rows below purge_below finished.
+  Status clear_purge(const TableId& table);
+  // Records `table` as done without chunks: its rows were copied by whoever wrote the checkpoint this state
+  // was resumed from (a new host resuming from the destination's mirror). A known table is left as it is.
+  Status adopt_done(const TableId& table, bool has_primary_key);
 
  private:
   explicit StateStore(SqliteDb db) : db_(std::move(db)) {}

@@ -38,6 +38,7 @@ TEST(Config, MinimalGetsDefaults) {
   EXPECT_EQ(c->source.server_id, 9001u);
   EXPECT_EQ(c->source.password.reveal(), "secret");
   EXPECT_EQ(c->source.tls.mode, TlsMode::kPreferred);
+  EXPECT_EQ(c->source.on_lost_position, LostPositionPolicy::kFail);
   EXPECT_EQ(c->destination.user, "default");
   EXPECT_EQ(c->destination.naming, Naming::kMirror);
   EXPECT_EQ(c->tables.include, std::vector<std::string>{"*.*"});
@@ -59,6 +60,7 @@ TEST(Config, FullContract) {
   password: ${MYSQL_PASSWORD}
   tls: {mode: verify-ca, ca: certs/ca.pem}
   server_id: 9001
+  on_lost_position: resnapshot
 destination:
   url: https://ch.example.com:8443
   user: cdc
@@ -87,6 +89,7 @@ state:
   EXPECT_EQ(c->source.password.reveal(), "p@ss");
   EXPECT_EQ(c->source.tls.mode, TlsMode::kVerifyCa);
   EXPECT_EQ(c->source.tls.ca, "/etc/m2c/certs/ca.pem");
+  EXPECT_EQ(c->source.on_lost_position, LostPositionPolicy::kResnapshot);
   EXPECT_EQ(c->destination.password.reveal(), "chpw");
   EXPECT_EQ(c->destination.tls.cert, "/etc/m2c/c.pem");
   EXPECT_EQ(c->destination.naming, Naming::kPrefix);
@@ -136,6 +139,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"ServerIdZero", "source:\n  host: h\n  user: u\n  server_id: 0\n" + kDest, "source.server_id"},
         BadCase{"HostIsList", "source:\n  host: [a, b]\n  user: u\n  server_id: 1\n" + kDest,
                 "mirror.yaml:2: source.host: must be a single value"},
+        BadCase{"BadLostPositionPolicy",
+                "source:\n  host: h\n  user: u\n  server_id: 1\n  on_lost_position: skip\n" + kDest,
+                "mirror.yaml:5: source.on_lost_position: 'skip' is not one of: fail, resnapshot"},
         BadCase{"BadTlsMode", "source:\n  host: h\n  user: u\n  server_id: 1\n  tls: {mode: strict}\n" + kDest,
                 "source.tls.mode: 'strict' is not one of: disabled, preferred, required, verify-ca, verify-identity"},
         BadCase{"BadUnparseableDdl", "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest +

@@ -122,6 +122,82 @@ TEST_F(StateStoreTest, ResnapshotRequestResetsTheTableAtomically) {
   EXPECT_EQ(store->take_resnapshot_request(id).error().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(StateStoreTest, RereadsRecordTheirRemovalBound) {
+  auto store = open();
+  const TableId added{"shop", "added"};
+  const TableId running{"shop", "running"};
+  must(store->add_table(orders_, true));
+  must(store->begin_snapshot({orders_}, {"mysql", "", "binlog.000001", 4}, 0));
+  must(store->add_chunk(orders_, {0, std::nullopt, std::nullopt}));
+  must(store->complete_chunk(orders_, 0, 3, 5, 50));
+  must(store->finish_table(orders_));
+  must(store->add_table(added, true));
+  must(store->add_table(running, true));
+  must(store->begin_snapshot({running}, {"mysql", "", "binlog.000001", 4}, 0));
+
+  const int64_t id = must(store->request_resnapshot(orders_));
+  const TableId unknown{"shop", "never_seen"};
+  const int64_t id2 = must(store->request_resnapshot(unknown));
+  must(store->start_rereads({id, id2}, {added, running}, 42, [](const TableId&) { return false; }));
+  EXPECT_TRUE(must(store->resnapshot_requests()).empty());
+  const auto o = must(store->table(orders_));
+  EXPECT_EQ(o->state, SnapshotState::kPending);
+  EXPECT_EQ(o->purge_below, 42u);
+  EXPECT_TRUE(must(store->chunks(orders_)).empty());
+  EXPECT_EQ(must(store->table(added))->purge_below, 42u);
+  // A table already running keeps what it had: its done chunks may be below the new bound.
+  EXPECT_FALSE(must(store->table(running))->purge_below.has_value());
+  const auto u = must(store->table(unknown));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_FALSE(u->has_primary_key);
+  EXPECT_EQ(u->purge_below, 42u);
+  // A pending table with a bound keeps it on the next pass.
+  must(store->start_rereads({}, {added}, 50, [](const TableId&) { return true; }));
+  EXPECT_EQ(must(store->table(added))->purge_below, 42u);
+  must(store->clear_purge(added));
+  EXPECT_FALSE(must(store->table(added))->purge_below.has_value());
+  // A failed step leaves nothing behind: an unknown request id undoes the whole call.
+  EXPECT_EQ(store->start_rereads({9999}, {added}, 60, [](const TableId&) { return true; }).error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_FALSE(must(store->table(added))->purge_below.has_value());
+}
+
+TEST_F(StateStoreTest, AdoptedTablesAreDoneWithoutChunks) {
+  auto store = open();
+  must(store->adopt_done(orders_, true));
+  const auto t = must(store->table(orders_));
+  EXPECT_EQ(t->state, SnapshotState::kDone);
+  EXPECT_EQ(t->chunks_planned, 0u);
+  // A table the store knows is left as it is.
+  const TableId other{"shop", "other"};
+  must(store->add_table(other, true));
+  must(store->adopt_done(other, true));
+  EXPECT_EQ(must(store->table(other))->state, SnapshotState::kPending);
+}
+
+TEST_F(StateStoreTest, UpgradesAVersionOneDatabase) {
+  std::filesystem::create_directories(dir_);
+  {
+    auto db = must(SqliteDb::open(dir_ + "/state.db"));
+    must(db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+                 "CREATE TABLE snapshot_table (database_name TEXT NOT NULL, table_name TEXT NOT NULL, state TEXT "
+                 "NOT NULL, has_primary_key INTEGER NOT NULL, start_flavor TEXT, start_gtid_set TEXT, start_file "
+                 "TEXT, start_pos INTEGER, PRIMARY KEY (database_name, table_name));"
+                 "CREATE TABLE snapshot_chunk (database_name TEXT NOT NULL, table_name TEXT NOT NULL, chunk_index "
+                 "INTEGER NOT NULL, lower_key TEXT, upper_key TEXT, done INTEGER NOT NULL DEFAULT 0, version "
+                 "INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, "
+                 "PRIMARY KEY (database_name, table_name, chunk_index));"
+                 "CREATE TABLE resnapshot_request (id INTEGER PRIMARY KEY AUTOINCREMENT, database_name TEXT NOT "
+                 "NULL, table_name TEXT NOT NULL, requested_at TEXT NOT NULL);"
+                 "INSERT INTO snapshot_table VALUES ('shop', 'orders', 'done', 1, NULL, NULL, NULL, NULL);"));
+  }
+  auto store = open();
+  const auto t = must(store->table(orders_));
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->state, SnapshotState::kDone);
+  EXPECT_FALSE(t->purge_below.has_value());
+}
+
 TEST_F(StateStoreTest, ANewerSchemaIsRefused) {
   { auto store = open(); }
   {
