@@ -5,11 +5,15 @@
 #   make fuzz       libFuzzer targets (clang): build/fuzz/fuzz/*
 #   make test       everything the tests need on a fresh machine, then every test (scripts/test.sh)
 #   make bench      the benchmarks under bench/ (servers started as for the tests)
+#   make demo       a live MariaDB -> chDB mirror with a write load (scripts/demo.sh); DEMO_ROUNDS=N ends after
+#                   N refreshes and exits 0 when the mirror equals the source
 #   make format / make tidy
 JOBS ?= $(shell nproc)
+DEMO_ROUNDS ?= 0
+DEMO_INTERVAL ?= 3
 CMAKE_GEN := -G Ninja
 
-.PHONY: all release debug asan fuzz test bench deps format tidy clean
+.PHONY: all release debug asan fuzz test bench demo deps format tidy clean
 
 all: release
 
@@ -40,6 +44,11 @@ test:
 bench: release
 	@scripts/testenv.sh start
 	@bench/run.sh
+
+demo:
+	@scripts/install-deps.sh --demo
+	@$(MAKE) --no-print-directory release
+	@DEMO_ROUNDS=$(DEMO_ROUNDS) DEMO_INTERVAL=$(DEMO_INTERVAL) scripts/demo.sh
 
 format:
 	@find src tests bench fuzz -name '*.cpp' -o -name '*.h' | xargs clang-format -i

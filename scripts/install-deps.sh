@@ -3,6 +3,7 @@
 # not touched, and apt-get runs only when something is missing.
 #   scripts/install-deps.sh          build dependencies only
 #   scripts/install-deps.sh --test   also the test servers and tools (MariaDB, ClickHouse, sysbench, clang)
+#   scripts/install-deps.sh --demo   also what `make demo` runs (MariaDB, openssl, curl, npm for chDB)
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ make pkg-config
@@ -12,9 +13,11 @@ build_pkgs=(cmake ninja-build g++ make pkg-config
 test_pkgs=(mariadb-server mariadb-client clickhouse-server clickhouse-client sysbench openssl curl
   clang-14 libclang-rt-14-dev xz-utils)
 
+demo_pkgs=(mariadb-server mariadb-client openssl curl)
+
 want=("${build_pkgs[@]}")
-if [[ "${1:-}" == "--test" ]]; then
-  want+=("${test_pkgs[@]}")
+if [[ "${1:-}" == "--test" || "${1:-}" == "--demo" ]]; then
+  if [[ "$1" == "--test" ]]; then want+=("${test_pkgs[@]}"); else want+=("${demo_pkgs[@]}"); fi
   # chDB comes from the npm registry; any npm will do (Debian's, or one bundled with a nodejs package).
   command -v npm >/dev/null || want+=(npm)
 fi

@@ -3,7 +3,8 @@
 #  1. Debian packages for the build and the test servers (scripts/install-deps.sh --test)
 #  2. the real servers (scripts/testenv.sh start), stopped again on exit, whatever happens
 #  3. the Release build and the ASan+UBSan build, each running every unit and integration test (ctest)
-#  4. the fuzz targets, for a bounded number of runs each, seeded with the recorded fixtures
+#  4. the quickstart (scripts/demo.sh) non-interactively, against its own MariaDB instance
+#  5. the fuzz targets, for a bounded number of runs each, seeded with the recorded fixtures
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,13 @@ make --no-print-directory release
 run_suite build/release
 make --no-print-directory asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 run_suite build/asan
+
+# The quickstart, non-interactively, on its own MariaDB instance and directory: load, write load, two refreshes,
+# then every row of the mirror compared with the source.
+echo "== make demo (non-interactive)"
+DEMO_ROUNDS=2 DEMO_INTERVAL=1 DEMO_DIR="$MYSQL2CH_TESTENV/demo" DEMO_PORT=13408 scripts/demo.sh \
+  >"$MYSQL2CH_TESTENV/demo.log" 2>&1 || { tail -40 "$MYSQL2CH_TESTENV/demo.log"; exit 1; }
+tail -6 "$MYSQL2CH_TESTENV/demo.log"
 
 if [[ -d fuzz ]] && compgen -G 'fuzz/*.cpp' >/dev/null; then
   make --no-print-directory fuzz

@@ -48,7 +48,11 @@ void StreamRunner::log_progress() {
 Status StreamRunner::run() {
   binlog::EventParser parser;
   before_event_ = source_.committed_position();
-  while (!stop_.load()) {
+  // A stop finishes the transaction in progress first: the source sends a transaction's events together, so
+  // its end is near, and stopping at a boundary lets the final checkpoint cover everything applied. Stopping
+  // inside it instead would leave the checkpoint where the last periodic one was, up to
+  // checkpoint_interval_s behind, and the next start would replay that much.
+  while (!stop_.load() || !assembler_.at_boundary()) {
     auto item = source_.next();
     if (!item.ok()) {
       // A stop signal can interrupt the blocking read; that is the stop, not a source failure.

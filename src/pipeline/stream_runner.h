@@ -1,7 +1,8 @@
 // The streaming loop: reads the replication stream, decodes it into the TransactionAssembler, flushes the
 // per-table batches when due and checkpoints at transaction boundaries when due. Returns at the end of a
 // non-blocking stream (sync --once) or when `stop` is set (SIGTERM/SIGINT), in both cases after a final flush
-// and a checkpoint at the last transaction boundary.
+// and a checkpoint at the last transaction boundary. A stop set inside a transaction takes effect at its end
+// (or when the stream fails or ends), so the final checkpoint covers every row applied.
 //
 // Checkpoints also come right before a DDL that changes the destination (at the statement's start, through the
 // assembler's checkpoint_here) and right after any DDL that changed the schema history.

@@ -62,7 +62,16 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   TRY_ASSIGN(const uint64_t floor, SnapshotVersions::floor_of(stores));
   SnapshotVersions versions(stores, floor);
   SnapshotWorker worker(config, store, versions, prepared.tables, options.once ? 0 : 1);
-  if (options.once) TRY(worker.run_pass(stop));
+  if (options.once) {
+    Status pass = worker.run_pass(stop);
+    // A stop request (SIGTERM/SIGINT) during the snapshot is a drain like any other: the chunks done are
+    // recorded, and the next start continues from them.
+    if (!pass.ok() && stop.load()) {
+      spdlog::info("stopped during the snapshot; the next start continues it");
+      return {};
+    }
+    TRY(pass);
+  }
 
   TRY_ASSIGN(std::optional<Checkpoint> resumed, load_newest(stores));
   if (!resumed) return make_error(ErrorCode::kInternal, "no checkpoint to stream from");

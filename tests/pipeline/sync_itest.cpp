@@ -365,6 +365,43 @@ TEST_P(SyncTest, KillNineUnderWriteLoadLosesAndDuplicatesNothing) {
   expect_mirror_exact();
 }
 
+TEST_P(SyncTest, StopUnderWriteLoadCheckpointsEveryRowApplied) {
+  if (GetParam().chdb) GTEST_SKIP() << "reads the destination while sync runs, which a chDB directory does not allow";
+  sync_once();
+  // The highest version in the destination: every row written so far, flushed.
+  auto max_version = [&] {
+    auto r = run_mysql2ch(fmt::format("query -c {} \"SELECT max(v) FROM (SELECT max(_version) AS v FROM {}.t1 "
+                                      "UNION ALL SELECT max(_version) AS v FROM {}.t2)\"",
+                                      config_, db_, db_));
+    return r.exit_code == 0 ? std::stoull(r.out) : 0ull;
+  };
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    Connection w = root(port_);
+    // Transactions of many row events, so that a stop often arrives inside one.
+    for (int i = 0; !done.load(); ++i) {
+      (void)w.execute("BEGIN");
+      for (int k = 0; k < 40; ++k) {
+        (void)w.execute(fmt::format("INSERT INTO {}.t1 VALUES ({}, 'stop', 0)", db_, i * 100 + k));
+      }
+      (void)w.execute(fmt::format("INSERT INTO {}.t2 VALUES ({}, 'stop', {})", db_, i, i));
+      (void)w.execute("COMMIT");
+    }
+  });
+  {
+    Child child(config_);
+    while (max_version() < 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const int status = child.signal_and_wait(SIGTERM);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  }
+  // The stop finished the transaction it arrived in, so the final checkpoint is past every row written.
+  EXPECT_EQ(next_version(), fmt::format("next version:    {}", max_version() + 1));
+  done.store(true);
+  writer.join();
+  sync_once();
+  expect_mirror_exact();
+}
+
 // A TCP relay in front of ClickHouse that the test can cut: close() drops every open connection and makes the
 // relay hang up on new ones at once (as a server that is going down does); open() relays again.
 class TcpRelay {
