@@ -52,9 +52,12 @@ class RecordingDestination final : public DestinationTables {
 };
 
 // Mirrors rows with the TABLE_MAP's schema; the fixtures contain no DDL on selected tables after the start.
+// A DDL statement saves a checkpoint at its start, as a handler that changes the destination does.
 class TableMapSchema final : public DdlHandler {
  public:
-  Result<bool> on_ddl(const binlog::QueryEvent&, const std::string&, const std::function<Status()>&) override {
+  Result<bool> on_ddl(const binlog::QueryEvent&, const std::string&,
+                      const std::function<Status()>& checkpoint_here) override {
+    TRY(checkpoint_here());
     return false;
   }
   Result<schema::TableSchema> rows_schema(const schema::TableSchema& table_map, const std::string&) override {
@@ -234,6 +237,34 @@ TEST_P(XaAssemblerTest, PreparedRowsTakeVersionsAtCommitAfterLaterTransactions) 
   ASSERT_GE(run.destination.rows.size(), 1u);
   EXPECT_EQ(run.destination.rows[0].id, 1);
   EXPECT_EQ(run.destination.rows[0].version, 5000u);
+}
+
+TEST_P(XaAssemblerTest, DdlNeedingACheckpointWhilePreparedIsAnErrorNamingTheXid) {
+  Pipeline run;
+  int checkpoints = 0;
+  run.assembler.set_checkpoint_here([&] {
+    ++checkpoints;
+    return Status();
+  });
+  const bool mysql = GetParam() == "xa-mysql.binlog";
+  Status ddl_at_prepare, ddl_at_commit;
+  const auto ddl = [&](uint64_t pos) {
+    binlog::EventHeader header{};
+    const binlog::EventInfo info{&header, "binlog.000001", pos, false};
+    binlog::QueryEvent q;
+    q.database = "xa_test";
+    q.query = "CREATE TABLE xa_test.u (id INT PRIMARY KEY)";
+    return run.assembler.on_query(info, q);
+  };
+  feed(GetParam(), run.assembler, [&](uint64_t end) {
+    if (end == (mysql ? 661u : 728u)) ddl_at_prepare = ddl(end);
+    if (end == (mysql ? 831u : 864u)) ddl_at_commit = ddl(end);
+  });
+  ASSERT_FALSE(ddl_at_prepare.ok());
+  EXPECT_NE(ddl_at_prepare.error().message().find("prepared XA transaction xid X'6731',X'6231',7"), std::string::npos)
+      << ddl_at_prepare.error().message();
+  EXPECT_TRUE(ddl_at_commit.ok()) << ddl_at_commit.error().message();
+  EXPECT_EQ(checkpoints, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, XaAssemblerTest, testing::Values("xa-mysql.binlog", "xa-mariadb.binlog"),
