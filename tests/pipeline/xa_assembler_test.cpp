@@ -2,7 +2,9 @@
 // MariaDB 10.11 (tests/binlog/fixtures/xa-*.binlog: in database xa_test, table t (id INT PRIMARY KEY,
 // v VARCHAR(10)): XA 'g1','b1',7 inserts (1,'a') and is prepared then committed; XA 'one' inserts (2,'b') and
 // commits in one phase; XA 'rb' inserts (3,'c') and is prepared then rolled back). The batches write into an
-// in-memory destination that records what reaches it, so the test sees rows, versions and flags.
+// in-memory destination that records what reaches it, so the test sees rows, versions and flags. Both files were
+// copied while the server was writing them: their FORMAT_DESCRIPTION still has LOG_EVENT_BINLOG_IN_USE_F set,
+// which the checksum does not cover, so reading them at all checks that case of the parser too.
 #include <gtest/gtest.h>
 
 #include <atomic>
