@@ -209,6 +209,27 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
       TRY(r.le(xid, "xid"));
       return handler.on_xid(info, xid);
     }
+    case EventType::kXaPrepare: {
+      // one_phase (1), formatID (4), gtrid_length (4), bqual_length (4), then gtrid and bqual bytes.
+      ByteReader r(body, kEventHeaderSize);
+      uint8_t one_phase = 0;
+      uint32_t format_id = 0, gtrid_length = 0, bqual_length = 0;
+      XaPrepareEvent xa;
+      TRY(r.le(one_phase, "one_phase"));
+      TRY(r.le(format_id, "format id"));
+      xa.format_id = static_cast<int32_t>(format_id);
+      TRY(r.le(gtrid_length, "gtrid length"));
+      TRY(r.le(bqual_length, "bqual length"));
+      // The XA standard caps both parts at 64 bytes; a larger length is corrupt, not a long XID.
+      if (gtrid_length < 1 || gtrid_length > 64 || bqual_length > 64) {
+        return make_error(ErrorCode::kCorrupt, "XA_PREPARE gtrid length {} / bqual length {} outside the XA limits",
+                          gtrid_length, bqual_length);
+      }
+      TRY(r.text(gtrid_length, xa.gtrid, "gtrid"));
+      TRY(r.text(bqual_length, xa.bqual, "bqual"));
+      xa.one_phase = one_phase != 0;
+      return handler.on_xa_prepare(info, xa);
+    }
     case EventType::kGtid: return gtid_mysql(body, false, info, handler);
     case EventType::kAnonymousGtid: return gtid_mysql(body, true, info, handler);
     case EventType::kGtidTagged: return gtid_tagged(body, info, handler);
@@ -317,7 +338,16 @@ Status EventParser::State::format_description(std::span<const uint8_t> event, co
     alg = ChecksumAlg::kCrc32;
     uint32_t stored = 0;
     for (size_t k = 4; k > 0; --k) stored = stored << 8 | event[event.size() - 4 + k - 1];
-    const auto computed = static_cast<uint32_t>(crc32(0, event.data(), static_cast<uInt>(event.size() - 4)));
+    // The server clears LOG_EVENT_BINLOG_IN_USE_F in place when it closes the file, so the checksum is over the
+    // flags without it: a copy of the binlog being written still has the flag set.
+    constexpr size_t kFlagsOffset = 17;
+    constexpr uint8_t kBinlogInUse = 0x01;
+    uint8_t flags_low = event[kFlagsOffset];
+    flags_low &= static_cast<uint8_t>(~kBinlogInUse);
+    auto computed = static_cast<uint32_t>(crc32(0, event.data(), static_cast<uInt>(kFlagsOffset)));
+    computed = static_cast<uint32_t>(crc32(computed, &flags_low, 1));
+    computed = static_cast<uint32_t>(crc32(computed, event.data() + kFlagsOffset + 1,
+                                           static_cast<uInt>(event.size() - 4 - kFlagsOffset - 1)));
     if (stored != computed) return make_error(ErrorCode::kCorrupt, "CRC32 mismatch in FORMAT_DESCRIPTION");
   } else if (event.back() == 0) {
     alg_pos = event.size() - 1;

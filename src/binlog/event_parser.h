@@ -4,7 +4,7 @@
 // It tracks what decoding needs across events: the FORMAT_DESCRIPTION (checksum algorithm, post-header
 // lengths), the current file name (ROTATE), and the TABLE_MAPs of the current transaction. Dispatch is
 // table-driven over the event type. Handled: FORMAT_DESCRIPTION, ROTATE, GTID / ANONYMOUS_GTID / GTID_TAGGED,
-// PREVIOUS_GTIDS, QUERY, XID, TABLE_MAP, WRITE/UPDATE/DELETE_ROWS v1 and v2, PARTIAL_UPDATE_ROWS,
+// PREVIOUS_GTIDS, QUERY, XID, XA_PREPARE, TABLE_MAP, WRITE/UPDATE/DELETE_ROWS v1 and v2, PARTIAL_UPDATE_ROWS,
 // TRANSACTION_PAYLOAD (zstd, decompressed in a stream, inner events dispatched in order), ROWS_QUERY, and
 // MariaDB's GTID, GTID_LIST, BINLOG_CHECKPOINT, ANNOTATE_ROWS, QUERY_COMPRESSED and compressed row events.
 // STOP and HEARTBEAT events, and any event carrying the IGNORABLE flag, go to EventHandler::on_other. Any other
@@ -40,6 +40,7 @@ class EventHandler {
   virtual Status on_binlog_checkpoint(const EventInfo&, std::string_view /*file*/) { return {}; }
   virtual Status on_query(const EventInfo&, const QueryEvent&) { return {}; }
   virtual Status on_xid(const EventInfo&, uint64_t /*xid*/) { return {}; }
+  virtual Status on_xa_prepare(const EventInfo&, const XaPrepareEvent&) { return {}; }
   virtual Status on_table_map(const EventInfo&, const TableMap&) { return {}; }
   // Asked once per TABLE_MAP, after on_table_map: false makes the parser skip the rows events of that table id
   // until the next TABLE_MAP for it, without decoding their images (no on_row calls). The rows events are

@@ -134,6 +134,16 @@ struct RowChange {
   std::span<const schema::Value> after;
 };
 
+// XA_PREPARE_LOG_EVENT (MySQL and MariaDB): the end of an XA transaction's event group. Two-phase
+// (one_phase false): the transaction is prepared; a later "XA COMMIT"/"XA ROLLBACK" QUERY with the same XID
+// decides it. One-phase: the transaction committed here (MySQL's XA COMMIT ... ONE PHASE).
+struct XaPrepareEvent {
+  bool one_phase = false;
+  int32_t format_id = 0;
+  std::string_view gtrid;  // raw bytes, 1..64
+  std::string_view bqual;  // raw bytes, 0..64
+};
+
 struct TransactionPayload {
   uint64_t compressed_size = 0;
   uint64_t uncompressed_size = 0;

@@ -87,7 +87,9 @@ Status StreamRunner::run() {
       TRY_ASSIGN(const bool requested, boundary_hook_());
       checkpoint_now = checkpoint_now || requested;
     }
-    if (assembler_.at_boundary() && (checkpoint_now || checkpoints_.due(now))) TRY(checkpoint());
+    // A prepared XA transaction holding rows keeps the checkpoint where it was (before its start): its rows reach
+    // the batches only at its XA COMMIT, which a restart from a later position would never pair with them.
+    if (assembler_.checkpoint_allowed() && (checkpoint_now || checkpoints_.due(now))) TRY(checkpoint());
     // Between transactions committed_position() is where the next one (maybe a DDL) starts; copied once per
     // transaction rather than per event.
     if (assembler_.at_boundary() && item->kind == Kind::kEvent) before_event_ = source_.committed_position();
@@ -96,9 +98,14 @@ Status StreamRunner::run() {
       last_log_ = now;
     }
   }
-  if (assembler_.at_boundary()) {
+  if (assembler_.checkpoint_allowed()) {
     TRY(checkpoint());
   } else {
+    if (assembler_.at_boundary()) {
+      spdlog::warn("stopping with the prepared XA transaction {} undecided: the checkpoint stays at {}, before it, "
+                   "and the next start reads from there again",
+                   assembler_.oldest_prepared_xa(), checkpoints_.last().position.to_string());
+    }
     // Stopped inside a transaction: its rows may go out (they carry their final versions), but the checkpoint
     // stays at the last boundary, so a restart reads the transaction again.
     TRY(batches_.flush_all());

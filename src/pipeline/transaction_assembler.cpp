@@ -1,6 +1,7 @@
 #include "pipeline/transaction_assembler.h"
 
 #include <fmt/core.h>
+#include <spdlog/spdlog.h>
 
 #include "pipeline/statement_kind.h"
 
@@ -60,6 +61,9 @@ void TransactionAssembler::begin(const binlog::EventInfo& info) {
   open_ = true;
   in_begin_ = false;
   standalone_ = false;
+  in_xa_ = false;
+  handed_over_part_ = false;
+  start_where_ = where(info);
   first_version_ = next_version_;
   commit_us_ = info.header != nullptr ? uint64_t{info.header->timestamp} * 1000000 : 0;
   gtid_.clear();
@@ -87,6 +91,9 @@ Status TransactionAssembler::on_gtid(const binlog::EventInfo& info, const binlog
   gtid_ = gtid.text();
   if (gtid.immediate_commit_us != 0) commit_us_ = gtid.immediate_commit_us;
   standalone_ = gtid.mariadb && gtid.standalone;
+  // MariaDB FL_PREPARED_XA: the group is an XA transaction that ends with its XA PREPARE.
+  constexpr uint8_t kMariaPreparedXa = 64;
+  in_xa_ = gtid.mariadb && (gtid.flags & kMariaPreparedXa) != 0;
   // A MariaDB event group that is not standalone is a transaction without a BEGIN event of its own.
   in_begin_ = gtid.mariadb && !gtid.standalone;
   return {};
@@ -99,6 +106,11 @@ Status TransactionAssembler::on_query(const binlog::EventInfo& info, const binlo
     return {};
   }
   if (q.is_commit() || q.is_rollback()) return end(info);
+  {
+    auto xa = parse_xa_statement(q.query);
+    if (!xa.ok()) return std::move(xa).error().context(where_with_gtid(info));
+    if (xa->has_value()) return on_xa_statement(info, q, **xa);
+  }
   const StatementKind kind = classify_statement(q.query);
   if (kind.kind == StatementKind::Kind::kTransactionControl) return {};
   if (in_begin_) {
@@ -117,13 +129,135 @@ Status TransactionAssembler::on_query(const binlog::EventInfo& info, const binlo
     if (filter_.selected(db, kind.table)) TRY(batches_.truncate(db, kind.table));
   } else {
     static const std::function<Status()> kNoCheckpoint = [] { return Status(); };
-    TRY_ASSIGN(bool changed, ddl_.on_ddl(q, where_with_gtid(info), checkpoint_here_ ? checkpoint_here_ : kNoCheckpoint));
+    const std::function<Status()> checkpoint = [this] { return checkpoint_here(); };
+    TRY_ASSIGN(bool changed, ddl_.on_ddl(q, where_with_gtid(info), checkpoint_here_ ? checkpoint : kNoCheckpoint));
     checkpoint_requested_ = checkpoint_requested_ || changed;
   }
   return end(info);
 }
 
 Status TransactionAssembler::on_xid(const binlog::EventInfo& info, uint64_t) { return end(info); }
+
+Status TransactionAssembler::checkpoint_here() {
+  if (prepared_rows_ != 0) {
+    return make_error(ErrorCode::kUnsupported,
+                      "a DDL needs a checkpoint while the prepared XA transaction {} is undecided; a checkpoint "
+                      "there would lose its rows on a restart. Commit or roll back the XA transaction on the "
+                      "source before running DDL on replicated tables; to go on past this point, snapshot the "
+                      "tables again",
+                      oldest_prepared_xa());
+  }
+  return checkpoint_here_();
+}
+
+std::string TransactionAssembler::oldest_prepared_xa() const {
+  for (const PreparedXa& xa : prepared_) {
+    if (!xa.rows.empty()) return fmt::format("xid {} prepared at {}", xa.xid.text(), xa.where);
+  }
+  return {};
+}
+
+Status TransactionAssembler::on_xa_statement(const binlog::EventInfo& info, const binlog::QueryEvent& q,
+                                             const XaStatement& xa) {
+  using Verb = XaStatement::Verb;
+  switch (xa.verb) {
+    case Verb::kStart:
+      if (!open_) begin(info);
+      in_xa_ = true;
+      return {};
+    case Verb::kEnd:
+    case Verb::kRecover: return {};
+    case Verb::kPrepare: return prepare(info, xa.xid);
+    case Verb::kCommit:
+      if (xa.one_phase) return end(info);
+      return commit_prepared(info, xa.xid);
+    case Verb::kRollback: {
+      if (!open_) begin(info);
+      if (!pending_.empty() || handed_over_part_) {
+        // The servers log nothing of an XA transaction rolled back before its PREPARE; rows here mean the
+        // binlog is not what this code understands, and applying or dropping them would be a guess.
+        return make_error(ErrorCode::kUnsupported, "XA ROLLBACK at {} inside a transaction with rows: {}",
+                          where_with_gtid(info), q.query.substr(0, 200));
+      }
+      const std::string key = xa.xid.key();
+      const auto it = std::find_if(prepared_.begin(), prepared_.end(),
+                                   [&](const PreparedXa& p) { return p.xid.key() == key; });
+      if (it != prepared_.end()) {
+        prepared_rows_ -= it->rows.size();
+        prepared_.erase(it);
+      }
+      return end(info);
+    }
+  }
+  return {};
+}
+
+Status TransactionAssembler::on_xa_prepare(const binlog::EventInfo& info, const binlog::XaPrepareEvent& ev) {
+  if (ev.one_phase) return end(info);
+  return prepare(info, Xid{ev.format_id, std::string(ev.gtrid), std::string(ev.bqual)});
+}
+
+Status TransactionAssembler::prepare(const binlog::EventInfo& info, const Xid& xid) {
+  if (!open_) begin(info);
+  if (handed_over_part_) {
+    return make_error(ErrorCode::kUnsupported,
+                      "XA transaction {} prepared at {} was handed over in parts before its PREPARE (its start "
+                      "was not recognised as XA); its rows may not be applied before XA COMMIT",
+                      xid.text(), where_with_gtid(info));
+  }
+  const std::string key = xid.key();
+  for (const PreparedXa& p : prepared_) {
+    if (p.xid.key() == key) {
+      return make_error(ErrorCode::kProtocol, "XA PREPARE of {} at {} while a transaction with that xid is prepared",
+                        xid.text(), where_with_gtid(info));
+    }
+  }
+  PreparedXa xa;
+  xa.xid = xid;
+  xa.where = gtid_.empty() ? start_where_ : fmt::format("{} (GTID {})", start_where_, gtid_);
+  xa.tables = std::move(tables_);
+  xa.store = std::move(store_);
+  xa.rows = std::move(pending_);
+  prepared_rows_ += xa.rows.size();
+  prepared_.push_back(std::move(xa));
+  tables_.clear();
+  store_.clear();
+  pending_.clear();
+  table_index_.clear();
+  // The rows take their versions at the commit.
+  next_version_ = first_version_;
+  open_ = false;
+  in_begin_ = false;
+  in_xa_ = false;
+  return {};
+}
+
+Status TransactionAssembler::commit_prepared(const binlog::EventInfo& info, const Xid& xid) {
+  if (!open_) begin(info);
+  if (!pending_.empty() || handed_over_part_) {
+    return make_error(ErrorCode::kUnsupported, "XA COMMIT of {} at {} inside a transaction with rows",
+                      xid.text(), where_with_gtid(info));
+  }
+  const std::string key = xid.key();
+  const auto it =
+      std::find_if(prepared_.begin(), prepared_.end(), [&](const PreparedXa& p) { return p.xid.key() == key; });
+  if (it == prepared_.end()) {
+    // Checkpoints never pass the start of a prepared XA transaction that holds rows, so an XID this stream has
+    // not seen prepared either held no rows of selected tables or was prepared before the stream's first
+    // position (before the initial snapshot, which could not read its uncommitted rows).
+    spdlog::warn("XA COMMIT of {} at {}: its XA PREPARE was not read by this stream; if it was prepared before the "
+                 "initial snapshot and changed selected tables, snapshot those tables again",
+                 xid.text(), where_with_gtid(info));
+    return end(info);
+  }
+  for (const PendingRow& p : it->rows) {
+    TRY(batches_.append(it->tables[p.table], it->store.row(p.row), next_version_++, p.is_deleted));
+  }
+  rows_ += it->rows.size();
+  prepared_rows_ -= it->rows.size();
+  prepared_.erase(it);
+  return end(info);
+}
 
 Status TransactionAssembler::on_table_map(const binlog::EventInfo& info, const binlog::TableMap& map) {
   if (!open_) begin(info);
@@ -146,7 +280,10 @@ bool TransactionAssembler::wants_rows(const binlog::TableMap& map) {
 Status TransactionAssembler::hold(uint32_t table, std::span<const schema::Value> image, bool is_deleted) {
   const auto row = static_cast<uint32_t>(store_.append(image));
   pending_.push_back(PendingRow{table, row, next_version_++, is_deleted});
-  if (store_.bytes() >= spill_bytes_) TRY(hand_over());
+  if (store_.bytes() >= spill_bytes_ && !in_xa_) {
+    handed_over_part_ = true;
+    TRY(hand_over());
+  }
   return {};
 }
 

@@ -11,6 +11,15 @@
 // counter value. INSERT: the after image. DELETE: a tombstone of the before image. UPDATE: the after image;
 // when the primary key changed, first a tombstone of the before image, then the after image.
 //
+// XA transactions (both servers end a prepared one's event group with XA_PREPARE_LOG_EVENT and decide it later
+// with an "XA COMMIT <xid>" or "XA ROLLBACK <xid>" QUERY in an event group of its own): at the PREPARE the rows
+// are set aside under the XID, not handed over, and take no versions; "XA COMMIT" hands them over with versions
+// taken there (commit order decides the final state); "XA ROLLBACK" drops them. A one-phase XA (XA_PREPARE with
+// one_phase set, or MariaDB's plain transaction) commits like XID. An XA transaction is never handed over in
+// parts (spill_bytes does not apply to it). While a prepared XA transaction holds rows of selected tables,
+// checkpoint_allowed() is false: a checkpoint must stay at or before its start, or a restart would never see its
+// rows again; a DDL whose handler needs a checkpoint then is an error naming the XID.
+//
 // Tables the filter does not select are declined in wants_rows(), so their row images are never decoded; the
 // TABLE_MAP of a selected table is checked against the schema history (DdlHandler::rows_schema), whose schema
 // the rows are mirrored with. DDL statements go to the DdlHandler at their place in the stream, after
@@ -33,6 +42,7 @@
 #include "pipeline/row_copy.h"
 #include "pipeline/table_batches.h"
 #include "pipeline/table_filter.h"
+#include "pipeline/xa_statement.h"
 
 namespace mysql2ch::pipeline {
 
@@ -62,6 +72,12 @@ class TransactionAssembler final : public binlog::EventHandler {
   uint64_t next_version() const { return next_version_; }
   // No transaction is open: every row seen so far has been handed to the batches.
   bool at_boundary() const { return !open_; }
+  // At a boundary and no prepared XA transaction holds rows: the source's committed position here is a
+  // checkpoint a restart loses nothing from.
+  bool checkpoint_allowed() const { return !open_ && prepared_rows_ == 0; }
+  // The oldest prepared XA transaction that holds rows ("xid X'..',X'..',1 prepared at file:pos"), empty when
+  // none; for messages.
+  std::string oldest_prepared_xa() const;
   // Commit time of the last transaction that ended (0 before the first), microseconds since the epoch.
   uint64_t last_commit_us() const { return last_commit_us_; }
   uint64_t transactions() const { return transactions_; }
@@ -76,6 +92,8 @@ class TransactionAssembler final : public binlog::EventHandler {
 
   // What a DDL handler's checkpoint_here runs (StreamRunner sets it; without one it does nothing).
   void set_checkpoint_here(std::function<Status()> checkpoint_here) { checkpoint_here_ = std::move(checkpoint_here); }
+  // Rows of prepared XA transactions not yet decided (rows that hold no version yet).
+  uint64_t prepared_xa_rows() const { return prepared_rows_; }
   // True once after a DDL changed the schema history: the caller checkpoints at this boundary.
   bool checkpoint_requested() { return std::exchange(checkpoint_requested_, false); }
   const std::string& schema_history() { return ddl_.schema_history(); }
@@ -83,6 +101,7 @@ class TransactionAssembler final : public binlog::EventHandler {
   Status on_gtid(const binlog::EventInfo&, const binlog::GtidEvent&) override;
   Status on_query(const binlog::EventInfo&, const binlog::QueryEvent&) override;
   Status on_xid(const binlog::EventInfo&, uint64_t xid) override;
+  Status on_xa_prepare(const binlog::EventInfo&, const binlog::XaPrepareEvent&) override;
   Status on_table_map(const binlog::EventInfo&, const binlog::TableMap&) override;
   bool wants_rows(const binlog::TableMap&) override;
   Status on_row(const binlog::EventInfo&, const binlog::RowChange&) override;
@@ -94,7 +113,19 @@ class TransactionAssembler final : public binlog::EventHandler {
     uint64_t version;
     bool is_deleted;
   };
+  // A prepared XA transaction's rows, set aside until its XA COMMIT / XA ROLLBACK.
+  struct PreparedXa {
+    Xid xid;
+    std::string where;  // the transaction's start, and its GTID
+    std::vector<schema::TableSchema> tables;
+    RowStore store;
+    std::vector<PendingRow> rows;  // versions unused: they are taken at the commit
+  };
   void begin(const binlog::EventInfo& info);
+  Status on_xa_statement(const binlog::EventInfo& info, const binlog::QueryEvent& q, const XaStatement& xa);
+  Status prepare(const binlog::EventInfo& info, const Xid& xid);
+  Status commit_prepared(const binlog::EventInfo& info, const Xid& xid);
+  Status checkpoint_here();
   Status hold(uint32_t table, std::span<const schema::Value> image, bool is_deleted);
   Status hand_over();
   Status end(const binlog::EventInfo& info);
@@ -111,6 +142,9 @@ class TransactionAssembler final : public binlog::EventHandler {
   bool open_ = false;
   bool in_begin_ = false;
   bool standalone_ = false;    // MariaDB GTID with FL_STANDALONE: the next QUERY ends the transaction
+  bool in_xa_ = false;         // the open transaction is an XA one (XA START, or MariaDB FL_PREPARED_XA)
+  bool handed_over_part_ = false;  // the open transaction was spilled: part of it is with the batches
+  std::string start_where_;    // where the open transaction began
   uint64_t first_version_ = 0;  // counter at the transaction's start (discard() rewinds to it)
   uint64_t commit_us_ = 0;
   std::string gtid_;
@@ -121,6 +155,8 @@ class TransactionAssembler final : public binlog::EventHandler {
   bool checkpoint_requested_ = false;
   RowStore store_;
   std::vector<PendingRow> pending_;
+  std::vector<PreparedXa> prepared_;  // in PREPARE order
+  uint64_t prepared_rows_ = 0;
 
   uint64_t last_commit_us_ = 0;
   uint64_t transactions_ = 0;
