@@ -4,7 +4,6 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,9 +12,10 @@
 
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
+#include "support/source_sql.h"
+#include "support/sync_process.h"
 #include "support/testenv.h"
 
-extern char** environ;
 
 namespace mysql2ch {
 namespace {
@@ -32,56 +32,7 @@ struct Param {
 
 std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
 
-Connection root(int port) {
-  ConnectOptions o;
-  o.host = "127.0.0.1";
-  o.port = static_cast<uint16_t>(port);
-  o.user = "root";
-  o.password = Secret("rootpass");
-  auto c = Connection::open(o);
-  if (!c.ok()) throw std::runtime_error(c.error().message());
-  return std::move(c).value();
-}
 
-void must(const Status& st) {
-  if (!st.ok()) throw std::runtime_error(st.error().message());
-}
-
-// `mysql2ch sync` (continuous) in the background.
-class Child {
- public:
-  explicit Child(const std::string& config) {
-    const std::string binary = MYSQL2CH_BINARY;
-    std::vector<std::string> args{binary, "--log-level", "warn", "sync", "-c", config};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-      throw std::runtime_error("posix_spawn failed");
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) signal_and_wait(SIGKILL);
-  }
-  bool running() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == 0) return true;
-    pid_ = -1;
-    return false;
-  }
-  int signal_and_wait(int sig) {
-    if (pid_ <= 0) return 0;
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 class DdlSyncTest : public testing::TestWithParam<Param> {
  protected:
@@ -91,7 +42,7 @@ class DdlSyncTest : public testing::TestWithParam<Param> {
     db_ = "ddl_sync_" + p.name;
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
-    src_ = std::make_unique<Connection>(root(port_));
+    src_ = std::make_unique<Connection>(test::root_connection(port_));
     exec("DROP DATABASE IF EXISTS " + db_);
     exec("CREATE DATABASE " + db_);
     exec(fmt::format("CREATE TABLE {}.t1 (id INT PRIMARY KEY, a VARCHAR(50), b BIGINT)", db_));
@@ -138,7 +89,7 @@ state:
                                              port_, p.server_id, url, db_, db_, db_, on_unparseable));
   }
 
-  void exec(const std::string& sql) { must(src_->execute(sql)); }
+  void exec(const std::string& sql) { test::must(src_->execute(sql)); }
 
   void sync_once() {
     auto r = run_mysql2ch(fmt::format("sync --once -c {}", config_));
@@ -311,7 +262,7 @@ TEST_P(DdlSyncTest, KillNineRightAfterADdl) {
   exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10)", db_));
   sync_once();
   {
-    Child child(config_);
+    test::SyncProcess child(config_, dir_ + "/child.log");
     exec(fmt::format("INSERT INTO {}.t1 VALUES (2, 'two', 20)", db_));
     exec(fmt::format("ALTER TABLE {}.t1 RENAME COLUMN a TO a2, ADD COLUMN n INT NOT NULL DEFAULT 3", db_));
     exec(fmt::format("INSERT INTO {}.t1 VALUES (3, 'three', 30, 4)", db_));

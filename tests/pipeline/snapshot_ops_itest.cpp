@@ -7,7 +7,6 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,9 +20,10 @@
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
 #include "state/state_store.h"
+#include "support/source_sql.h"
+#include "support/sync_process.h"
 #include "support/testenv.h"
 
-extern char** environ;
 
 namespace mysql2ch {
 namespace {
@@ -41,59 +41,14 @@ struct Param {
 
 std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
 
-Connection root(int port) {
-  ConnectOptions o;
-  o.host = "127.0.0.1";
-  o.port = static_cast<uint16_t>(port);
-  o.user = "root";
-  o.password = Secret("rootpass");
-  auto c = Connection::open(o);
-  if (!c.ok()) throw std::runtime_error(c.error().message());
-  return std::move(c).value();
-}
 
-void must(const Status& st) {
-  if (!st.ok()) throw std::runtime_error(st.error().message());
-}
-
-// `mysql2ch sync` (continuous) in the background.
-class Child {
- public:
-  explicit Child(const std::string& config) {
-    const std::string binary = MYSQL2CH_BINARY;
-    std::vector<std::string> args{binary, "--log-level", "warn", "sync", "-c", config};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-      throw std::runtime_error("posix_spawn failed");
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) signal_and_wait(SIGKILL);
-  }
-  int signal_and_wait(int sig) {
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-  bool running() {
-    int status = 0;
-    return waitpid(pid_, &status, WNOHANG) == 0;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 // Random row changes on tables (id INT PRIMARY KEY, a VARCHAR, b BIGINT) until stopped.
 class Writer {
  public:
   Writer(int port, std::vector<std::string> tables, int id_range, uint32_t seed)
       : thread_([this, port, tables = std::move(tables), id_range, seed] {
-          Connection w = root(port);
+          Connection w = test::root_connection(port);
           std::mt19937 rng(seed);
           for (int i = 0; !done_.load(); ++i) {
             const std::string& t = tables[rng() % tables.size()];
@@ -130,7 +85,7 @@ class SnapshotOpsTest : public testing::TestWithParam<Param> {
     db_ = "snapops_" + p.name;
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
-    src_ = std::make_unique<Connection>(root(port_));
+    src_ = std::make_unique<Connection>(test::root_connection(port_));
     exec("DROP DATABASE IF EXISTS " + db_);
     exec("CREATE DATABASE " + db_);
     config_ = dir_ + "/mirror.yaml";
@@ -144,7 +99,7 @@ class SnapshotOpsTest : public testing::TestWithParam<Param> {
     if (src_) (void)src_->execute("DROP DATABASE IF EXISTS " + db_);
   }
 
-  void exec(const std::string& sql) { must(src_->execute(sql)); }
+  void exec(const std::string& sql) { test::must(src_->execute(sql)); }
 
   void create_table(const std::string& table, int rows) {
     exec(fmt::format("CREATE TABLE {}.{} (id INT PRIMARY KEY, a VARCHAR(50), b BIGINT)", db_, table));
@@ -248,7 +203,7 @@ state:
   }
 
   // Waits until the table's snapshot (or re-read) is done and its removal of older rows finished.
-  void wait_snapshot_done(const std::string& table, Child& child) {
+  void wait_snapshot_done(const std::string& table, test::SyncProcess& child) {
     while (true) {
       auto t = table_state(table);
       auto requests = state()->resnapshot_requests();
@@ -294,7 +249,7 @@ TEST_P(SnapshotOpsTest, KillNineDuringSnapshotResumesChunks) {
   int rounds_with_progress = 0;
   size_t done_before = 0;
   for (int round = 0; round < 5; ++round) {
-    Child child(config_);
+    test::SyncProcess child(config_, dir_ + "/child.log");
     // Kill once a few more chunks are done (the snapshot is under way), at a random point after that.
     const size_t target = done_before + 1 + rng() % 8;
     while (child.running()) {
@@ -346,7 +301,7 @@ TEST_P(SnapshotOpsTest, TableAddedWhileStreaming) {
   write_config({"t1", "added"}, 1500);
   Writer writer(port_, {db_ + ".t1", db_ + ".added"}, 30000, 13);
   {
-    Child child(config_);
+    test::SyncProcess child(config_, dir_ + "/child.log");
     wait_snapshot_done("added", child);
     std::this_thread::sleep_for(1s);
     const int status = child.signal_and_wait(SIGTERM);
@@ -376,7 +331,7 @@ TEST_P(SnapshotOpsTest, ResnapshotRepairsTheMirror) {
   // Rows the source deletes while ClickHouse holds an old copy of them at a low version.
   Writer writer(port_, {t}, 20000, 14);
   {
-    Child child(config_);
+    test::SyncProcess child(config_, dir_ + "/child.log");
     auto r = run_mysql2ch(fmt::format("resnapshot -c {} '{}.t*'", config_, db_));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("resnapshot requested: " + t), std::string::npos) << r.out;

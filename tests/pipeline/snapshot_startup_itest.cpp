@@ -20,6 +20,7 @@
 #include "state/state_store.h"
 #include "support/mirror_compare.h"
 #include "support/sync_process.h"
+#include "support/source_sql.h"
 #include "support/testenv.h"
 
 namespace mysql2ch {
@@ -37,16 +38,6 @@ struct Param {
 
 std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
 
-Connection root(int port) {
-  ConnectOptions o;
-  o.host = "127.0.0.1";
-  o.port = static_cast<uint16_t>(port);
-  o.user = "root";
-  o.password = Secret("rootpass");
-  auto c = Connection::open(o);
-  if (!c.ok()) throw std::runtime_error(c.error().message());
-  return std::move(c).value();
-}
 
 class SnapshotStartupTest : public testing::TestWithParam<Param> {
  protected:
@@ -55,7 +46,7 @@ class SnapshotStartupTest : public testing::TestWithParam<Param> {
     db_ = "snapfix_" + p.name;
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
-    src_ = std::make_unique<Connection>(root(port_));
+    src_ = std::make_unique<Connection>(test::root_connection(port_));
     exec("DROP DATABASE IF EXISTS " + db_);
     exec("CREATE DATABASE " + db_);
     config_ = dir_ + "/mirror.yaml";

@@ -5,7 +5,6 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,9 +12,10 @@
 #include <thread>
 
 #include "mysql/connection.h"
+#include "support/source_sql.h"
+#include "support/sync_process.h"
 #include "support/testenv.h"
 
-extern char** environ;
 
 namespace mysql2ch {
 namespace {
@@ -30,48 +30,7 @@ struct Param {
 
 std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
 
-Connection root(int port) {
-  ConnectOptions o;
-  o.host = "127.0.0.1";
-  o.port = static_cast<uint16_t>(port);
-  o.user = "root";
-  o.password = Secret("rootpass");
-  auto c = Connection::open(o);
-  if (!c.ok()) throw std::runtime_error(c.error().message());
-  return std::move(c).value();
-}
 
-void must(const Status& st) {
-  if (!st.ok()) throw std::runtime_error(st.error().message());
-}
-
-// `mysql2ch sync` (continuous) in the background; killed with SIGKILL unless stopped first.
-class Child {
- public:
-  explicit Child(const std::string& config) {
-    const std::string binary = MYSQL2CH_BINARY;
-    std::vector<std::string> args{binary, "--log-level", "warn", "sync", "-c", config};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-      throw std::runtime_error("posix_spawn failed");
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) signal_and_wait(SIGKILL);
-  }
-  int signal_and_wait(int sig) {
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 class XaSyncTest : public testing::TestWithParam<Param> {
  protected:
@@ -81,11 +40,11 @@ class XaSyncTest : public testing::TestWithParam<Param> {
     other_db_ = "xa_" + p.name + "_other";
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
-    src_ = std::make_unique<Connection>(root(port_));
+    src_ = std::make_unique<Connection>(test::root_connection(port_));
     for (const auto& db : {db_, other_db_}) {
-      must(src_->execute("DROP DATABASE IF EXISTS " + db));
-      must(src_->execute("CREATE DATABASE " + db));
-      must(src_->execute(fmt::format("CREATE TABLE {}.t (id INT PRIMARY KEY, v VARCHAR(40))", db)));
+      test::must(src_->execute("DROP DATABASE IF EXISTS " + db));
+      test::must(src_->execute("CREATE DATABASE " + db));
+      test::must(src_->execute(fmt::format("CREATE TABLE {}.t (id INT PRIMARY KEY, v VARCHAR(40))", db)));
     }
     config_ = dir_ + "/mirror.yaml";
     testenv::write_file(config_, fmt::format(R"(source:
@@ -121,17 +80,17 @@ state:
     (void)src_->execute("DROP DATABASE IF EXISTS " + other_db_);
   }
 
-  void exec(const std::string& sql) { must(src_->execute(sql)); }
+  void exec(const std::string& sql) { test::must(src_->execute(sql)); }
 
   // XA START, `statements`, XA END, XA PREPARE on a connection of its own, then disconnects: MariaDB lets no
   // other statement run on a session whose XA transaction is prepared, and only another session can commit it
   // once the preparing one has gone. The transaction stays prepared on the server.
   void prepare_xa(const std::string& xid, const std::vector<std::string>& statements) {
-    Connection c = root(port_);
-    must(c.execute(fmt::format("XA START '{}'", xid)));
-    for (const auto& sql : statements) must(c.execute(sql));
-    must(c.execute(fmt::format("XA END '{}'", xid)));
-    must(c.execute(fmt::format("XA PREPARE '{}'", xid)));
+    Connection c = test::root_connection(port_);
+    test::must(c.execute(fmt::format("XA START '{}'", xid)));
+    for (const auto& sql : statements) test::must(c.execute(sql));
+    test::must(c.execute(fmt::format("XA END '{}'", xid)));
+    test::must(c.execute(fmt::format("XA PREPARE '{}'", xid)));
   }
 
   void sync_once() {
@@ -235,7 +194,7 @@ TEST_P(XaSyncTest, KillNineBetweenPrepareAndCommitLosesNothing) {
   EXPECT_NE(last_log_.find("prepared XA transaction"), std::string::npos) << last_log_;
   {
     // A continuous sync, checkpointing every second, killed while the transaction is still prepared.
-    Child child(config_);
+    test::SyncProcess child(config_, dir_ + "/child.log");
     for (int k = 0; k < 5; ++k) {
       exec(fmt::format("INSERT INTO {}.t VALUES ({}, 'while running')", db_, 300 + k));
       std::this_thread::sleep_for(std::chrono::milliseconds(600));

@@ -23,7 +23,11 @@ class SyncProcess {
   int signal_and_wait(int sig);
   // The process has exited on its own (reaped; its status in `status`).
   bool exited(int& status);
-  bool running() const { return pid_ > 0; }
+  // Not exited yet (an exit is reaped here, as by exited()).
+  bool running() {
+    int status = 0;
+    return !exited(status);
+  }
 
  private:
   pid_t pid_ = -1;

@@ -20,6 +20,7 @@
 
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
+#include "support/source_sql.h"
 #include "support/testenv.h"
 
 extern char** environ;
@@ -38,20 +39,7 @@ struct Param {
 
 std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
 
-void must(const Status& st) {
-  if (!st.ok()) throw std::runtime_error(st.error().message());
-}
 
-Connection root(int port) {
-  ConnectOptions o;
-  o.host = "127.0.0.1";
-  o.port = static_cast<uint16_t>(port);
-  o.user = "root";
-  o.password = Secret("rootpass");
-  auto c = Connection::open(o);
-  if (!c.ok()) throw std::runtime_error(c.error().message());
-  return std::move(c).value();
-}
 
 // A newer version than anything `sync` wrote in these tests.
 constexpr uint64_t kInjectedVersion = 4000000000ull;
@@ -63,7 +51,7 @@ class ValidateTest : public testing::TestWithParam<Param> {
     if (p.chdb && !chdb_loadable_in_this_build()) GTEST_SKIP() << "libchdb.so cannot load under ASan";
     db_ = "val_" + p.name;
     dir_ = testenv::scratch_dir(db_);
-    src_ = std::make_unique<Connection>(root(p.mysql ? testenv::mysql_port() : testenv::mariadb_port()));
+    src_ = std::make_unique<Connection>(test::root_connection(p.mysql ? testenv::mysql_port() : testenv::mariadb_port()));
     exec("DROP DATABASE IF EXISTS " + db_);
     exec("CREATE DATABASE " + db_);
     exec(fmt::format(R"(CREATE TABLE {}.types (
@@ -131,7 +119,7 @@ state:
     if (src_) (void)src_->execute("DROP DATABASE IF EXISTS " + db_);
   }
 
-  void exec(const std::string& sql) { must(src_->execute(sql)); }
+  void exec(const std::string& sql) { test::must(src_->execute(sql)); }
 
   // One statement on the destination, through the binary (a chDB directory is opened by one process at a time).
   testenv::CommandResult ch(const std::string& sql) {
@@ -307,7 +295,7 @@ TEST_P(ValidateTest, WhileSyncStreamsLagIsNotReportedAsDifference) {
   SyncProcess sync(config_);
   std::atomic<bool> done{false};
   std::string writer_error;  // read after join
-  Connection writer_conn = root(GetParam().mysql ? testenv::mysql_port() : testenv::mariadb_port());
+  Connection writer_conn = test::root_connection(GetParam().mysql ? testenv::mysql_port() : testenv::mariadb_port());
   std::thread writer([&] {
     for (int k = 100; !done.load() && writer_error.empty(); ++k) {
       if (Status st = writer_conn.execute(fmt::format("INSERT INTO {}.nokey VALUES ({}, 'w')", db_, k)); !st.ok()) {
