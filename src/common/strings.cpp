@@ -105,4 +105,12 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+std::string without_spaces(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch != ' ') out.push_back(ch);
+  }
+  return out;
+}
+
 }  // namespace mysql2ch

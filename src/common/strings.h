@@ -11,6 +11,9 @@ namespace mysql2ch {
 
 inline bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 std::string to_lower(std::string_view s);
+// `text` without its space characters: ClickHouse spells a type with or without spaces after commas
+// ("Decimal(20, 6)" in system.columns, "Decimal(20,6)" in generated DDL).
+std::string without_spaces(std::string_view text);
 
 // Decimal digits only, no sign, no overflow.
 std::optional<uint64_t> parse_uint(std::string_view s);

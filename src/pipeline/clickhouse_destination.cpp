@@ -12,20 +12,10 @@
 
 #include "clickhouse/sql_text.h"
 #include "clickhouse/table_ddl.h"
+#include "common/strings.h"
 #include "pipeline/clickhouse_schema_applier.h"
 
 namespace mysql2ch::pipeline {
-namespace {
-
-std::string without_spaces(std::string_view type) {
-  std::string out;
-  for (char ch : type) {
-    if (ch != ' ') out.push_back(ch);
-  }
-  return out;
-}
-
-}  // namespace
 
 ClickHouseDestination::ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config)
     : connection_(connection), config_(config) {}

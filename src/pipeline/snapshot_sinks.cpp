@@ -4,6 +4,7 @@
 #include "clickhouse/table_ddl.h"
 #include "clickhouse/table_writer.h"
 #include "clickhouse/type_mapping.h"
+#include "common/strings.h"
 #include "pipeline/clickhouse_schema_applier.h"
 #include "pipeline/writer_sink.h"
 
@@ -13,14 +14,6 @@
 
 namespace mysql2ch::pipeline {
 namespace {
-
-std::string without_spaces(std::string_view type) {
-  std::string out;
-  for (char ch : type) {
-    if (ch != ' ') out.push_back(ch);
-  }
-  return out;
-}
 
 std::string layout_text(const std::vector<std::pair<std::string, std::string>>& columns) {
   std::vector<std::string> parts;

@@ -167,6 +167,20 @@ Status write_checkpoint(SqliteDb& db, const Checkpoint& c) {
       .bind(7, std::string_view(c.schema_history));
   return s.run();
 }
+// Records `table` in `state` unless the store has it already (whatever its state there).
+Status insert_table_if_absent(SqliteDb& db, const TableId& table, bool has_primary_key, std::string_view state) {
+  return db.transaction([&]() -> Status {
+    TRY_ASSIGN(Statement s,
+               db.prepare("INSERT INTO snapshot_table (database_name, table_name, state, has_primary_key) "
+                          "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    return s.bind(1, std::string_view(table.database))
+        .bind(2, std::string_view(table.table))
+        .bind(3, state)
+        .bind(4, int64_t{has_primary_key ? 1 : 0})
+        .run();
+  });
+}
+
 }  // namespace
 
 Status StateStore::save_checkpoint(const Checkpoint& checkpoint) {
@@ -176,15 +190,7 @@ Status StateStore::save_checkpoint(const Checkpoint& checkpoint) {
 
 Status StateStore::add_table(const TableId& table, bool has_primary_key) {
   std::lock_guard lock(mutex_);
-  return db_.transaction([&]() -> Status {
-    TRY_ASSIGN(Statement s,
-               db_.prepare("INSERT INTO snapshot_table (database_name, table_name, state, has_primary_key) "
-                           "VALUES (?, ?, 'pending', ?) ON CONFLICT DO NOTHING"));
-    return s.bind(1, std::string_view(table.database))
-        .bind(2, std::string_view(table.table))
-        .bind(3, int64_t{has_primary_key ? 1 : 0})
-        .run();
-  });
+  return insert_table_if_absent(db_, table, has_primary_key, "pending");
 }
 
 Result<std::vector<TableSnapshot>> StateStore::tables() {
@@ -421,15 +427,7 @@ Status StateStore::clear_purge(const TableId& table) {
 
 Status StateStore::adopt_done(const TableId& table, bool has_primary_key) {
   std::lock_guard lock(mutex_);
-  return db_.transaction([&]() -> Status {
-    TRY_ASSIGN(Statement s,
-               db_.prepare("INSERT INTO snapshot_table (database_name, table_name, state, has_primary_key) "
-                           "VALUES (?, ?, 'done', ?) ON CONFLICT DO NOTHING"));
-    return s.bind(1, std::string_view(table.database))
-        .bind(2, std::string_view(table.table))
-        .bind(3, int64_t{has_primary_key ? 1 : 0})
-        .run();
-  });
+  return insert_table_if_absent(db_, table, has_primary_key, "done");
 }
 
 }  // namespace mysql2ch::state
