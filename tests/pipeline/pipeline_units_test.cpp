@@ -1,4 +1,4 @@
-// Unit tests of the pipeline's pure parts: statement classification, owned row copies, checkpoint documents.
+// Unit tests of the pipeline's pure parts: transaction-control recognition, owned row copies, checkpoint documents.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,28 +13,33 @@
 namespace mysql2ch::pipeline {
 namespace {
 
-TEST(StatementKind, RecognisesTruncateWithQualifiersQuotesAndComments) {
-  auto k = classify_statement("TRUNCATE TABLE `shop`.`order items`");
-  EXPECT_EQ(k.kind, StatementKind::Kind::kTruncate);
-  EXPECT_EQ(k.database, "shop");
-  EXPECT_EQ(k.table, "order items");
-  k = classify_statement("/* app */ truncate t1");
-  EXPECT_EQ(k.kind, StatementKind::Kind::kTruncate);
-  EXPECT_EQ(k.database, "");
-  EXPECT_EQ(k.table, "t1");
-  k = classify_statement("-- note\n/*!40000 TRUNCATE */ TABLE a.`b``c`");
-  EXPECT_EQ(k.kind, StatementKind::Kind::kTruncate);
-  EXPECT_EQ(k.database, "a");
-  EXPECT_EQ(k.table, "b`c");
-}
-
-TEST(StatementKind, SeparatesTransactionControlFromDdl) {
-  EXPECT_EQ(classify_statement("SAVEPOINT sp1").kind, StatementKind::Kind::kTransactionControl);
-  EXPECT_EQ(classify_statement("ROLLBACK TO SAVEPOINT sp1").kind, StatementKind::Kind::kTransactionControl);
-  EXPECT_EQ(classify_statement("XA START 'x'").kind, StatementKind::Kind::kTransactionControl);
-  EXPECT_EQ(classify_statement("ALTER TABLE t ADD c INT").kind, StatementKind::Kind::kOther);
-  EXPECT_EQ(classify_statement("ROLLBACK").kind, StatementKind::Kind::kOther);
-  EXPECT_EQ(classify_statement("").kind, StatementKind::Kind::kOther);
+TEST(TransactionControl, RecognisesSavepointsAndXaThroughCommentsAndNothingElse) {
+  const struct {
+    const char* sql;
+    bool control;
+  } cases[] = {
+      {"SAVEPOINT sp1", true},
+      {"release savepoint sp1", true},
+      {"ROLLBACK TO SAVEPOINT sp1", true},
+      {"rollback to sp1", true},
+      {"XA START 'x'", true},
+      {"/* app */ SAVEPOINT `a b`", true},
+      {"-- note\n# other\nROLLBACK /* c */ TO sp", true},
+      {"/*!50003 SAVEPOINT */ sp", true},
+      // TRUNCATE is a DDL statement: the DDL handler applies it with the schema history's names.
+      {"TRUNCATE TABLE `shop`.`order items`", false},
+      {"/*!40000 TRUNCATE */ TABLE a.b", false},
+      {"ALTER TABLE t ADD c INT", false},
+      // Transaction ends: the QueryEvent itself says so.
+      {"ROLLBACK", false},
+      {"ROLLBACK WORK", false},
+      {"CREATE TABLE savepoint_log (id INT)", false},
+      {"`savepoint`", false},
+      {"/* SAVEPOINT */ DROP TABLE t", false},
+      {"-- SAVEPOINT", false},
+      {"", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(is_transaction_control(c.sql), c.control) << c.sql;
 }
 
 TEST(RowStore, CopiesOutliveTheSourceBuffer) {
