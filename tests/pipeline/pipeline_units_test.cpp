@@ -1,10 +1,12 @@
-// Unit tests of the pipeline's pure parts: transaction-control recognition, owned row copies, checkpoint documents.
+// Unit tests of the pipeline's pure parts: transaction-control recognition, destination column comparison, owned
+// row copies, checkpoint documents.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 
 #include "pipeline/checkpoint.h"
+#include "pipeline/clickhouse_schema_applier.h"
 #include "pipeline/row_copy.h"
 #include "pipeline/state_checkpoint_store.h"
 #include "pipeline/statement_kind.h"
@@ -40,6 +42,26 @@ TEST(TransactionControl, RecognisesSavepointsAndXaThroughCommentsAndNothingElse)
       {"", false},
   };
   for (const auto& c : cases) EXPECT_EQ(is_transaction_control(c.sql), c.control) << c.sql;
+}
+
+TEST(ColumnDifferences, NamesEachMissingRetypedAndExtraColumnIgnoringOrderAndSpacing) {
+  TargetTable expected;
+  expected.name = {"d", "t"};
+  expected.columns.push_back(MappedColumn{.name = "id", .type = "Int32"});
+  expected.columns.push_back(MappedColumn{.name = "at", .type = "DateTime64(6, 'UTC')"});
+  expected.columns.push_back(MappedColumn{.name = "v", .type = "Nullable(String)"});
+  // Another order, the added columns, and the spacing of another ClickHouse version: no difference.
+  const std::vector<std::pair<std::string, std::string>> same = {
+      {"v", "Nullable(String)"}, {"_version", "UInt64"}, {"at", "DateTime64(6,'UTC')"}, {"id", "Int32"},
+      {"_is_deleted", "UInt8"}};
+  EXPECT_TRUE(column_differences(expected, same).empty());
+  const std::vector<std::pair<std::string, std::string>> changed = {
+      {"id", "Int64"}, {"w", "Int8"}, {"_version", "UInt64"}, {"v", "Nullable(String)"}, {"x", "String"}};
+  EXPECT_EQ(column_differences(expected, changed),
+            (std::vector<std::string>{"id is Int64 instead of Int32", "at DateTime64(6, 'UTC') is missing",
+                                      "w Int8 is extra", "x String is extra"}));
+  // A table that does not exist lacks every column.
+  EXPECT_EQ(column_differences(expected, {}).size(), 3u);
 }
 
 TEST(RowStore, CopiesOutliveTheSourceBuffer) {
