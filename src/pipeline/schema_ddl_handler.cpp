@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -157,7 +158,7 @@ Status TrackingDdlHandler::refuse_or_skip(const Error& error, std::string_view s
 }
 
 Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::string& where,
-                                        const std::function<Status()>& checkpoint_here) {
+                                        const CheckpointHere& checkpoint_here) {
   const std::string database(q.database);
   auto text = statement_utf8(q);
   if (!text.ok()) {
@@ -199,24 +200,30 @@ Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::
     TRY(refuse_or_skip(changes.error(), *text, where, selected));
     return false;
   }
-  bool touches_destination = false;
+  // The selected tables this statement changes in the destination (a rename names both).
+  std::vector<TableName> changed;
+  const auto note = [&](const TableName& t) {
+    if (filter_.selected(t.database, t.table) && std::find(changed.begin(), changed.end(), t) == changed.end()) {
+      changed.push_back(t);
+    }
+  };
   for (const auto& change : *changes) {
     std::visit(
         [&](const auto& c) {
           using T = std::decay_t<decltype(c)>;
           if constexpr (std::is_same_v<T, schema::TableRenamed>) {
-            touches_destination = touches_destination || filter_.selected(c.from.database, c.from.table) ||
-                                  filter_.selected(c.to.database, c.to.table);
+            note(c.from);
+            note(c.to);
           } else {
-            touches_destination = touches_destination || filter_.selected(c.table.database, c.table.table);
+            note(c.table);
           }
         },
         change);
   }
-  if (touches_destination) {
+  if (!changed.empty()) {
     spdlog::info("DDL at {}: {}", where, text->substr(0, 300));
     // A restart after an interruption below replays this statement (not the rows before it) from here.
-    TRY(checkpoint_here());
+    TRY(checkpoint_here(changed));
     TRY(apply_changes(*changes, tracker_.catalog(), where));
   }
   next.set_position(where);

@@ -36,7 +36,7 @@ class TrackingDdlHandler final : public DdlHandler {
                      TableFilter& filter, UnparseableDdl on_unparseable);
 
   Result<bool> on_ddl(const binlog::QueryEvent& query, const std::string& where,
-                      const std::function<Status()>& checkpoint_here) override;
+                      const CheckpointHere& checkpoint_here) override;
   Result<schema::TableSchema> rows_schema(const schema::TableSchema& table_map, const std::string& where) override;
   const std::string& schema_history() override { return tracker_.history(); }
 
