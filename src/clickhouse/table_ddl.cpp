@@ -339,9 +339,9 @@ Statements rename_table_statements(const TargetTable& from, const TargetTable& t
 
 Result<std::string> column_default_expression(const MappedColumn& c, const schema::ColumnDef& column,
                                               const std::optional<std::string>& mysql_default,
-                                              std::string_view time_zone) {
+                                              const schema::StatementClock& statement) {
   std::string storage;
-  TRY_ASSIGN(const schema::Value value, schema::added_column_value(column, mysql_default, time_zone, storage));
+  TRY_ASSIGN(const schema::Value value, schema::added_column_value(column, mysql_default, statement, storage));
   if (value.kind == schema::ValueKind::kNull && c.nullable) return std::string();  // ClickHouse's own default
   // The rows' own encoder decides what is stored (date policies, BINARY padding, SET order, ENUM index), so the
   // existing rows hold exactly what a row event with this value would have written.

@@ -22,6 +22,7 @@
 #include "clickhouse/type_mapping.h"
 #include "common/result.h"
 #include "schema/column.h"
+#include "schema/column_default.h"
 
 namespace mysql2ch {
 
@@ -51,7 +52,7 @@ Result<Statements> add_column_statements(const TargetTable& after, size_t index,
 
 // The ClickHouse DEFAULT expression that gives the rows a table already has the value MySQL gives them when
 // `column` (mapped as `mapped`) is added with `mysql_default` (the DEFAULT clause as written; nullopt: none),
-// in a statement whose session time zone the binlog logged as `time_zone` (empty: not logged). Returns "" when
+// by a statement the binlog describes as `statement` (time zone, start time). Returns "" when
 // that value is NULL in a Nullable column (ClickHouse's own default). The value is read by
 // schema::added_column_value (column_default.h: which literals are exact, and why the others are refused), then
 // encoded by the rows' RowBinaryEncoder (so destination.zero_dates / out_of_range_dates, BINARY padding, ENUM
@@ -60,7 +61,7 @@ Result<Statements> add_column_statements(const TargetTable& after, size_t index,
 // to do; the caller stops the stream with the statement and its position.
 Result<std::string> column_default_expression(const MappedColumn& mapped, const schema::ColumnDef& column,
                                               const std::optional<std::string>& mysql_default,
-                                              std::string_view time_zone);
+                                              const schema::StatementClock& statement);
 
 // DROP COLUMN `name`, which `before` has and `after` no longer has. Primary-key columns cannot be dropped.
 Result<Statements> drop_column_statements(const TargetTable& before, const TargetTable& after, std::string_view name,

@@ -46,9 +46,9 @@ class ClickHouseSchemaApplier {
   Status rename_table(const schema::TableSchema& from, const schema::TableSchema& to);
 
   // `after` is the table with the new column at `index`; `mysql_default` its DEFAULT clause as written;
-  // `time_zone` the statement's session time zone as the binlog logged it (a TIMESTAMP default's zone).
+  // `statement` what the binlog says of the statement's time zone and start (for temporal defaults).
   Status add_column(const schema::TableSchema& after, size_t index, const std::optional<std::string>& mysql_default,
-                    std::string_view time_zone);
+                    const schema::StatementClock& statement);
   Status drop_column(const schema::TableSchema& before, const schema::TableSchema& after, const std::string& name);
   // `after.columns[index]` is the changed column, of the same name in `before`.
   Status modify_column(const schema::TableSchema& before, const schema::TableSchema& after, size_t index);

@@ -224,7 +224,8 @@ Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::
     spdlog::info("DDL at {}: {}", where, text->substr(0, 300));
     // A restart after an interruption below replays this statement (not the rows before it) from here.
     TRY(checkpoint_here(changed));
-    TRY(apply_changes(*changes, tracker_.catalog(), where, q.time_zone));
+    TRY(apply_changes(*changes, tracker_.catalog(), where,
+                      schema::StatementClock{q.time_zone, q.start_seconds, q.start_microseconds}));
   }
   next.set_position(where);
   tracker_.replace(std::move(next));
@@ -233,7 +234,7 @@ Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::
 
 Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>& changes,
                                          const schema::TableCatalog& before, const std::string& where,
-                                         std::string_view time_zone) {
+                                         const schema::StatementClock& statement) {
   std::map<TableName, WorkingTable> working;
   const auto table = [&](const TableName& name) -> Result<WorkingTable*> {
     auto it = working.find(name);
@@ -343,7 +344,7 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       }
       w->schema.columns.insert(w->schema.columns.begin() + static_cast<std::ptrdiff_t>(at), added->column);
       w->rekey();
-      TRY(context(retried([&] { return destination_.add_column(w->schema, at, added->default_value, time_zone); }), name,
+      TRY(context(retried([&] { return destination_.add_column(w->schema, at, added->default_value, statement); }), name,
                   fmt::format("ADD COLUMN `{}`{}", added->column.name,
                               added->default_value ? " DEFAULT " + *added->default_value : "")));
     } else if (const auto* dropped = std::get_if<schema::ColumnDropped>(&change)) {

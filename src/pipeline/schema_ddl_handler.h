@@ -50,9 +50,9 @@ class TrackingDdlHandler final : public DdlHandler {
   Status refuse_or_skip(const Error& error, std::string_view statement, const std::string& where,
                         const std::vector<std::string>& selected);
   bool names_selected_table(std::string_view statement, const std::string& database);
-  // `time_zone`: the statement's session time zone as logged (for TIMESTAMP defaults of added columns).
+  // `statement`: the statement's logged time zone and start (for temporal defaults of added columns).
   Status apply_changes(const std::vector<schema::TableChange>& changes, const schema::TableCatalog& before,
-                       const std::string& where, std::string_view time_zone);
+                       const std::string& where, const schema::StatementClock& statement);
 
   SchemaTracker& tracker_;
   ClickHouseSchemaApplier& destination_;

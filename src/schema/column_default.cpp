@@ -481,14 +481,35 @@ bool is_string_type(ColumnType t) {
          t == ColumnType::kBlob;
 }
 
+// The precision p of CURRENT_TIMESTAMP, CURRENT_TIMESTAMP([p]), NOW([p]), LOCALTIME[([p])],
+// LOCALTIMESTAMP[([p])] (any case, spaces ignored); nullopt for anything else.
+std::optional<unsigned> current_timestamp_precision(std::string_view text) {
+  std::string s;
+  for (char ch : text) {
+    if (ch == ' ' || ch == '\t' || ch == '\n') continue;
+    s.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch);
+  }
+  const size_t paren = s.find('(');
+  const std::string name = s.substr(0, paren);
+  const bool bare_allowed = name == "CURRENT_TIMESTAMP" || name == "LOCALTIME" || name == "LOCALTIMESTAMP";
+  if (!bare_allowed && name != "NOW") return std::nullopt;
+  if (paren == std::string::npos) return bare_allowed ? std::optional<unsigned>(0) : std::nullopt;
+  if (s.back() != ')') return std::nullopt;
+  const std::string inside = s.substr(paren + 1, s.size() - paren - 2);
+  if (inside.empty()) return 0;
+  if (inside.size() != 1 || inside[0] < '0' || inside[0] > '6') return std::nullopt;
+  return static_cast<unsigned>(inside[0] - '0');
+}
+
 class DefaultReader {
  public:
-  DefaultReader(const ColumnDef& c, const std::optional<std::string>& literal, std::string_view zone,
+  DefaultReader(const ColumnDef& c, const std::optional<std::string>& literal, const StatementClock& statement,
                 std::string& storage)
-      : c_(c), literal_(literal), zone_(zone), storage_(storage) {}
+      : c_(c), literal_(literal), statement_(statement), zone_(statement.time_zone), storage_(storage) {}
 
   Result<Value> read() {
     if (!literal_) return implicit();
+    if (const auto precision = current_timestamp_precision(*literal_)) return statement_start(*precision);
     auto lit = lex(*literal_);
     if (!lit) {
       return refuse("the default is not a constant, so the rows the table had got a value only the source knows "
@@ -718,8 +739,49 @@ class DefaultReader {
     return refuse("a default of this type cannot be reproduced exactly (re-snapshot the table)");
   }
 
+  // The statement's start truncated to `precision` digits, as the column stores it for existing rows.
+  Result<Value> statement_start(unsigned precision) {
+    const bool timestamp = c_.type == ColumnType::kTimestamp || c_.type == ColumnType::kTimestamp2;
+    const bool datetime = c_.type == ColumnType::kDateTime || c_.type == ColumnType::kDateTime2;
+    if (!timestamp && !datetime) return refuse("CURRENT_TIMESTAMP on a column that is not DATETIME or TIMESTAMP");
+    if (precision > c_.fsp) return refuse("CURRENT_TIMESTAMP with more fraction digits than the column");
+    uint32_t micro = 0;
+    if (precision > 0) {
+      if (!statement_.start_microseconds) {
+        return refuse("the binlog does not carry the statement's microseconds (re-snapshot the table)");
+      }
+      uint32_t unit = 1;
+      for (unsigned k = precision; k < 6; ++k) unit *= 10;
+      micro = *statement_.start_microseconds / unit * unit;
+    }
+    int64_t seconds = statement_.start_seconds;
+    if (datetime) {
+      if (zone_.empty()) return refuse("the statement's session time zone is not in the binlog");
+      const auto offset = fixed_offset(zone_);
+      if (!offset) {
+        return refuse(fmt::format("DATETIME DEFAULT CURRENT_TIMESTAMP is the wall clock of session time zone '{}', "
+                                  "whose offset the binlog does not give ('SYSTEM' is the source host's zone); "
+                                  "re-snapshot the table, or run such DDL with a numeric time_zone such as "
+                                  "'+00:00'",
+                                  zone_));
+      }
+      seconds += *offset;
+    }
+    Temporal t;
+    t.fsp = c_.fsp;
+    const int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+    const int64_t in_day = seconds - days * 86400;
+    civil_from_days(days, t);
+    t.hour = static_cast<uint16_t>(in_day / 3600);
+    t.minute = static_cast<uint8_t>(in_day / 60 % 60);
+    t.second = static_cast<uint8_t>(in_day % 60);
+    t.microsecond = micro;
+    return Value::temporal(timestamp ? ValueKind::kTimestamp : ValueKind::kDateTime, t);
+  }
+
   const ColumnDef& c_;
   const std::optional<std::string>& literal_;
+  const StatementClock& statement_;
   std::string_view zone_;
   std::string& storage_;
 };
@@ -727,8 +789,8 @@ class DefaultReader {
 }  // namespace
 
 Result<Value> added_column_value(const ColumnDef& column, const std::optional<std::string>& literal,
-                                 std::string_view time_zone, std::string& storage) {
-  return DefaultReader(column, literal, time_zone, storage).read();
+                                 const StatementClock& statement, std::string& storage) {
+  return DefaultReader(column, literal, statement, storage).read();
 }
 
 }  // namespace mysql2ch::schema

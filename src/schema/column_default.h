@@ -4,9 +4,16 @@
 // stored value. Whoever writes the value afterwards (the ClickHouse DEFAULT of the added column) therefore goes
 // through the same encoder as the rows, and the pre-existing rows read back exactly what the source shows.
 //
+// CURRENT_TIMESTAMP[(p)] / NOW([p]) / LOCALTIME[STAMP][([p])] on a DATETIME or TIMESTAMP column: both servers
+// give every existing row the statement's start time truncated to p digits (one value for all rows; checked on
+// MySQL 9.7 and MariaDB 10.11), and both log it with the statement: the event header's timestamp and, when the
+// statement used them, its microseconds (Q_MICROSECONDS / Q_HRNOW). TIMESTAMP takes that instant; DATETIME the
+// wall clock of the session time zone, so it needs a fixed offset as below.
+//
 // Only what is exact is accepted; anything else is kUnsupported naming the column and why:
-//   - non-constant defaults (CURRENT_TIMESTAMP, NOW(), expressions in parentheses, introducers such as
+//   - other non-constant defaults (expressions in parentheses, other functions, introducers such as
 //     _utf8mb4'x'): their value is known only to the source;
+//   - CURRENT_TIMESTAMP(p > 0) of a statement logged without its microseconds;
 //   - temporal literals in forms other than the delimited ones ('YYYY-MM-DD', 'YYYY-MM-DD hh:mm:ss[.f]',
 //     '[-]h:mm[:ss[.f]]', or 8-digit YYYYMMDD for DATE), and fractions with more non-zero digits than the
 //     column's fsp (the server rounds them, or truncates under TIME_TRUNCATE_FRACTIONAL, which the binlog does
@@ -30,11 +37,17 @@
 
 namespace mysql2ch::schema {
 
+// What the binlog says about the statement that added the column (binlog::QueryEvent's fields of that name).
+struct StatementClock {
+  std::string_view time_zone;  // session time zone (Q_TIME_ZONE_CODE); empty when not logged
+  uint32_t start_seconds = 0;  // the statement's start, seconds since the epoch
+  std::optional<uint32_t> start_microseconds;  // its microseconds, when logged
+};
+
 // `literal`: the DEFAULT clause as written (source text, converted to UTF-8), nullopt when the column has none.
-// `time_zone`: the statement's session time zone as the QUERY event logs it (Q_TIME_ZONE_CODE), empty when not
-// logged. The returned Value may view `storage`, which must outlive it.
+// The returned Value may view `storage`, which must outlive it.
 Result<Value> added_column_value(const ColumnDef& column, const std::optional<std::string>& literal,
-                                 std::string_view time_zone, std::string& storage);
+                                 const StatementClock& statement, std::string& storage);
 
 // Sets t.year, t.month and t.day to the proleptic Gregorian date `days` days after 1970-01-01 (before, when
 // negative); the other fields are left as they are.

@@ -30,15 +30,20 @@ schema::ColumnDef source(schema::ColumnType type, bool nullable = true) {
 }
 
 struct DefaultCase {
+  explicit DefaultCase(schema::ColumnDef c, ServerCapabilities k = modern()) : column(std::move(c)), caps(k) {}
+
   schema::ColumnDef column;
-  ServerCapabilities caps = modern();
+  ServerCapabilities caps;
   TypeMappingOptions options{};
   std::string time_zone = "SYSTEM";
+  uint32_t start_seconds = 1577934245;  // 2020-01-02 03:04:05 UTC
+  std::optional<uint32_t> start_microseconds;
 
   Result<std::string> of(std::optional<std::string> mysql_default) const {
     auto mapped = map_column(column, caps, options);
     if (!mapped.ok()) return std::move(mapped).error();
-    return column_default_expression(*mapped, column, mysql_default, time_zone);
+    return column_default_expression(*mapped, column, mysql_default,
+                                     schema::StatementClock{time_zone, start_seconds, start_microseconds});
   }
 };
 
@@ -174,9 +179,34 @@ TEST(ColumnDefault, ClickHousesOwnDefaultNeedsNoClause) {
   EXPECT_EQ(default_of(s, std::nullopt), "");
 }
 
+// Both servers give existing rows the statement's start, which the binlog logs with the statement.
+TEST(ColumnDefault, CurrentTimestampIsTheStatementsLoggedStart) {
+  DefaultCase ts{source(schema::ColumnType::kTimestamp2)};
+  ts.column.fsp = 6;
+  ts.start_microseconds = 123456;
+  EXPECT_EQ(default_of(ts, "CURRENT_TIMESTAMP(6)"),
+            "CAST('2020-01-02 03:04:05.123456' AS Nullable(DateTime64(6, 'UTC')))");
+  EXPECT_EQ(default_of(ts, "current_timestamp"), "CAST('2020-01-02 03:04:05.000000' AS Nullable(DateTime64(6, 'UTC')))");
+  EXPECT_EQ(default_of(ts, "NOW( 3 )"), "CAST('2020-01-02 03:04:05.123000' AS Nullable(DateTime64(6, 'UTC')))");
+  DefaultCase dt{source(schema::ColumnType::kDateTime2), legacy()};
+  dt.column.fsp = 6;
+  dt.start_microseconds = 123456;
+  dt.time_zone = "-01:30";  // DATETIME holds the session's wall clock
+  EXPECT_EQ(default_of(dt, "LOCALTIMESTAMP(6)"), "CAST('2020-01-02 01:34:05.123456' AS Nullable(String))");
+  dt.time_zone = "SYSTEM";
+  EXPECT_NE(refusal(dt, "CURRENT_TIMESTAMP(6)").find("'SYSTEM'"), std::string::npos);
+  ts.start_microseconds.reset();
+  EXPECT_NE(refusal(ts, "CURRENT_TIMESTAMP(6)").find("microseconds"), std::string::npos);
+  EXPECT_NE(refusal(ts, "NOW(7)").find("not a constant"), std::string::npos);
+  DefaultCase ts0{source(schema::ColumnType::kTimestamp2)};
+  EXPECT_NE(refusal(ts0, "CURRENT_TIMESTAMP(3)").find("more fraction digits"), std::string::npos);
+}
+
 TEST(ColumnDefault, WhatOnlyTheSourceKnowsIsRefused) {
   DefaultCase ts{source(schema::ColumnType::kTimestamp2)};
-  EXPECT_NE(refusal(ts, "CURRENT_TIMESTAMP").find("not a constant"), std::string::npos);
+  EXPECT_NE(refusal(ts, "(CURRENT_TIMESTAMP + INTERVAL 1 DAY)").find("not a constant"), std::string::npos);
+  DefaultCase date{source(schema::ColumnType::kNewDate)};
+  EXPECT_NE(refusal(date, "CURRENT_TIMESTAMP").find("not DATETIME or TIMESTAMP"), std::string::npos);
   DefaultCase i{source(schema::ColumnType::kLong, false)};
   EXPECT_NE(refusal(i, "(1 + 2)").find("not a constant"), std::string::npos);
   EXPECT_NE(refusal(i, "2.5").find("not a plain integer"), std::string::npos);

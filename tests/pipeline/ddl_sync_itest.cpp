@@ -233,6 +233,32 @@ TEST_P(DdlDefaultSyncTest, TemporalBitAndBinaryDefaultsOfAddedColumnsAreMirrored
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
+// ADD COLUMN ... DEFAULT CURRENT_TIMESTAMP gives every existing row the statement's start time, which both
+// servers log with the statement (header timestamp, and its microseconds when used): TIMESTAMP columns in any
+// session time zone, DATETIME columns in a fixed-offset one.
+TEST_P(DdlDefaultSyncTest, CurrentTimestampDefaultOfAddedColumnsIsTheStatementsStart) {
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10), (2, 'two', 20)", db_));
+  sync_once();
+  exec("SET SESSION time_zone = DEFAULT");
+  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN ts TIMESTAMP(6) NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                   "ADD COLUMN t0 TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP",
+                   db_));
+  exec("SET SESSION time_zone = '+02:00'");
+  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN dt DATETIME(3) DEFAULT NOW(3)", db_));
+  exec("SET SESSION time_zone = '+00:00'");
+  exec(fmt::format("INSERT INTO {}.t1 (id, a, b) VALUES (3, 'three', 30)", db_));
+  sync_once();
+  for (int id : {1, 2, 3}) {
+    auto q = src_->query(fmt::format("SELECT ts, t0, dt FROM {}.t1 WHERE id = {}", db_, id));
+    ASSERT_TRUE(q.ok()) << q.error().message();
+    const auto& row = q->rows.at(0);
+    EXPECT_EQ(ch(fmt::format("SELECT ts, t0, dt FROM {}.t1 FINAL WHERE id = {}", db_, id)).out,
+              fmt::format("{}\t{}\t{}\n", *row[0], *row[1], *row[2]));
+  }
+  auto v = run_mysql2ch(fmt::format("validate -c {}", config_));
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
 TEST_P(DdlSyncTest, NonConstantDefaultStopsAskingForAResnapshot) {
   exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10)", db_));
   sync_once();
