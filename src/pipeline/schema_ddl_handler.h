@@ -4,8 +4,9 @@
 //
 // Per change, for a selected table: CREATE → create the target; DROP → drop it; RENAME → rename it (a table
 // leaving the selection is dropped; one entering it is refused, its rows were never copied); ADD/DROP/MODIFY/
-// RENAME COLUMN → the matching ALTER (ADD with the exact DEFAULT the existing rows got); a change that needs
-// the table reloaded (non-constant DEFAULT, partition maintenance, CREATE … SELECT, primary key change, a
+// RENAME COLUMN → the matching ALTER (ADD with the exact DEFAULT the existing rows got: constants, and
+// CURRENT_TIMESTAMP from the statement's logged start, see schema/column_default.h); a change that needs the table
+// reloaded (a DEFAULT the binlog does not determine, partition maintenance, CREATE … SELECT, primary key change, a
 // narrowing MODIFY, …) stops the stream naming the table, the change, the position and "re-snapshot".
 //
 // A statement naming a selected table that cannot be parsed or that the history refuses stops the stream with
