@@ -36,8 +36,10 @@ int64_t StreamRunner::lag_ms() const {
 }
 
 Status StreamRunner::checkpoint() {
-  return checkpoints_.checkpoint(source_.committed_position(), assembler_.next_version(), assembler_.last_commit_us(),
-                                 assembler_.schema_history());
+  TRY(checkpoints_.checkpoint(source_.committed_position(), assembler_.next_version(), assembler_.last_commit_us(),
+                              assembler_.schema_history()));
+  assembler_.checkpoint_saved();
+  return {};
 }
 
 void StreamRunner::log_progress() {
