@@ -100,6 +100,11 @@ bool SnapshotWorker::took_over_any() const {
   return took_over_;
 }
 
+std::set<state::TableId> SnapshotWorker::still_awaited() const {
+  std::lock_guard lock(tables_mutex_);
+  return awaited_;
+}
+
 bool SnapshotWorker::awaited(const state::TableId& table) const {
   std::lock_guard lock(tables_mutex_);
   return awaited_.count(table) != 0;

@@ -79,6 +79,8 @@ class SnapshotWorker {
   std::vector<SelectedTable> tables() const;
   // take_over() was called since the worker was made.
   bool took_over_any() const;
+  // The awaited tables not taken over yet.
+  std::set<state::TableId> still_awaited() const;
 
  private:
   Status snapshot_tables(std::vector<SourceTableName> todo, const std::atomic<bool>& stop);

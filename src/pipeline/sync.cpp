@@ -79,9 +79,10 @@ Result<std::set<state::TableId>> tables_the_stream_makes(const PreparedTables& p
 // a table whose snapshot had not completed lacks the rows that snapshot had not copied: the worker takes it over
 // and snapshots it now (snapshot_sinks.h compares the layouts before it writes).
 //
-// When the worker already handles the name (it was selected and known to the history at the start), its record
-// is left as it is. Otherwise nothing snapshots it, and whatever the state recorded for the name (a run killed
-// before this fix, or a resnapshot request's reset) described a destination table the stream has just replaced.
+// When the worker already handles the name (it was selected and known to the history at the start: a name used
+// again), its record is left as it is. Otherwise no snapshot of it runs, and whatever the state recorded for the
+// name (a snapshot an earlier run started under it ahead of the stream) described a destination table the stream
+// has just replaced.
 Status record_stream_created(state::StateStore& store, SnapshotWorker& worker, const schema::TableSchema& table,
                              const schema::TableName* renamed_from) {
   const state::TableId id{table.database, table.table};
@@ -214,7 +215,7 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
     // every change the stream wrote.
     TRY_ASSIGN(const uint64_t later_floor, SnapshotVersions::floor_of(stores));
     SnapshotVersions later(stores, later_floor);
-    SnapshotWorker after_stream(config, store, later, worker.tables(), 0);
+    SnapshotWorker after_stream(config, store, later, worker.tables(), 0, worker.still_awaited());
     TRY(after_stream.run_pass(stop));
     if (after_stream.deferred()) {
       return make_error(ErrorCode::kUnavailable,
