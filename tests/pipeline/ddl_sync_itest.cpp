@@ -12,7 +12,6 @@
 
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
-#include "support/mirror_compare.h"
 #include "support/source_sql.h"
 #include "support/sync_process.h"
 #include "support/testenv.h"
@@ -293,21 +292,6 @@ TEST_P(DdlSyncTest, ResumesFromTheDestinationMirrorAfterDdlWithoutLocalState) {
   sync_once();
   EXPECT_NE(last_log_.find("restored from the checkpoint"), std::string::npos) << last_log_;
   expect_exact("t1");
-}
-
-// A DEFAULT written with backslash escapes, under the servers' default sql_mode (strict, backslashes escape).
-// Found by the workload test: the statement was read as if NO_BACKSLASH_ESCAPES were set (the sql_mode bit
-// tested was STRICT_TRANS_TABLES), so `\'` ended the literal early and the stream stopped on a statement it
-// could not parse.
-TEST_P(DdlSyncTest, StringDefaultWithBackslashEscapesUnderStrictMode) {
-  exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10), (2, 'two', 20)", db_));
-  sync_once();
-  exec("SET SESSION sql_mode = 'STRICT_TRANS_TABLES'");
-  exec(fmt::format(R"(ALTER TABLE {}.t1 ADD COLUMN note VARCHAR(40) NOT NULL DEFAULT 'it\'s a\\b\nc\ d')", db_));
-  exec(fmt::format("INSERT INTO {}.t1 (id, a, b) VALUES (3, 'three', 30)", db_));
-  sync_once();
-  // Compared as bytes: the TSV the other cases compare escapes backslashes and newlines on one side only.
-  EXPECT_EQ(test::compare_table(*src_, config_, db_, "t1"), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, DdlSyncTest,
