@@ -127,8 +127,8 @@ Status ClickHouseSchemaApplier::rename_table(const schema::TableSchema& from, co
   TRY_ASSIGN(auto existing, destination_columns(connection_, source_target.name));
   TRY_ASSIGN(auto renamed, destination_columns(connection_, dest_target.name));
   if (existing.empty()) {
-    // Done before an interruption.
-    if (!renamed.empty()) return {};
+    // Done before an interruption, which may have come between the RENAME and the new name's view.
+    if (!renamed.empty()) return run(refresh_view_statements(dest_target, caps));
     return make_error(ErrorCode::kNotFound, "RENAME TABLE: the destination has neither {} nor {}",
                       qualified_name(source_target.name), qualified_name(dest_target.name));
   }

@@ -51,7 +51,8 @@ class ClickHouseSchemaApplier {
   Status create_table(const schema::TableSchema& table);
   Status drop_table(const std::string& database, const std::string& table);
   // `from` and `to` have the same columns; only the names differ. A destination table named `to` is dropped
-  // first (as in create_table).
+  // first (as in create_table). Without a table `from` but with one named `to`, the rename was done before an
+  // interruption: only `to`'s current-state view is made again (legacy servers).
   Status rename_table(const schema::TableSchema& from, const schema::TableSchema& to);
 
   // `after` is the table with the new column at `index`; `mysql_default` its DEFAULT clause as written;

@@ -19,7 +19,7 @@ namespace {
 using schema::TableName;
 
 constexpr uint64_t kModeAnsiQuotes = 4;                 // sql_mode bit MODE_ANSI_QUOTES
-constexpr uint64_t kModeNoBackslashEscapes = 1u << 21;  // sql_mode bit MODE_NO_BACKSLASH_ESCAPES
+constexpr uint64_t kModeNoBackslashEscapes = 1u << 20;  // sql_mode bit MODE_NO_BACKSLASH_ESCAPES (1u << 21 is STRICT_TRANS_TABLES)
 
 std::string qualified(const TableName& n) { return n.database + "." + n.table; }
 

@@ -61,22 +61,64 @@ void sleep_unless(const std::atomic<bool>& stop, std::chrono::milliseconds total
 }  // namespace
 
 SnapshotWorker::SnapshotWorker(const Config& config, state::StateStore& store, SnapshotVersions& versions,
-                               std::vector<SelectedTable> tables, unsigned source_connections_held)
+                               std::vector<SelectedTable> tables, unsigned source_connections_held,
+                               std::set<state::TableId> awaited)
     : config_(config),
       store_(store),
       versions_(versions),
+      source_connections_held_(source_connections_held),
       tables_(std::move(tables)),
-      source_connections_held_(source_connections_held) {}
+      awaited_(std::move(awaited)) {}
 
 SnapshotWorker::~SnapshotWorker() { stop_and_join(); }
 
+void SnapshotWorker::take_over(const SelectedTable& table) {
+  std::lock_guard lock(tables_mutex_);
+  awaited_.erase(id_of(table.name));
+  took_over_ = true;
+  for (const auto& t : tables_) {
+    if (t.name == table.name) return;
+  }
+  tables_.push_back(table);
+}
+
+bool SnapshotWorker::handles(const state::TableId& table) const {
+  std::lock_guard lock(tables_mutex_);
+  for (const auto& t : tables_) {
+    if (id_of(t.name) == table) return true;
+  }
+  return false;
+}
+
+std::vector<SelectedTable> SnapshotWorker::tables() const {
+  std::lock_guard lock(tables_mutex_);
+  return tables_;
+}
+
+bool SnapshotWorker::took_over_any() const {
+  std::lock_guard lock(tables_mutex_);
+  return took_over_;
+}
+
+std::set<state::TableId> SnapshotWorker::still_awaited() const {
+  std::lock_guard lock(tables_mutex_);
+  return awaited_;
+}
+
+bool SnapshotWorker::awaited(const state::TableId& table) const {
+  std::lock_guard lock(tables_mutex_);
+  return awaited_.count(table) != 0;
+}
+
 Result<bool> SnapshotWorker::has_work() {
   TRY_ASSIGN(auto requests, store_.resnapshot_requests());
-  if (!requests.empty()) return true;
+  for (const auto& r : requests) {
+    if (!awaited(r.table)) return true;
+  }
   TRY_ASSIGN(auto states, store_.tables());
   std::map<state::TableId, const state::TableSnapshot*> by_id;
   for (const auto& s : states) by_id.emplace(s.id, &s);
-  for (const auto& t : tables_) {
+  for (const auto& t : tables()) {
     const auto it = by_id.find(id_of(t.name));
     if (vanished_.count(id_of(t.name)) != 0) continue;
     if (it == by_id.end() || it->second->state != state::SnapshotState::kDone || it->second->purge_below) return true;
@@ -86,13 +128,20 @@ Result<bool> SnapshotWorker::has_work() {
 
 Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
   deferred_.store(false);
+  // Tables taken over during the pass wait for the next one.
+  const std::vector<SelectedTable> tables = this->tables();
   std::map<state::TableId, bool> selected;
-  for (const auto& t : tables_) selected.emplace(id_of(t.name), t.has_primary_key);
+  for (const auto& t : tables) selected.emplace(id_of(t.name), t.has_primary_key);
 
   // 1. Requests and newly selected tables get a fresh bound.
   TRY_ASSIGN(auto requests, store_.resnapshot_requests());
   std::vector<int64_t> ids;
   for (const auto& r : requests) {
+    if (awaited(r.table)) {
+      spdlog::debug("resnapshot request {} for {} waits until the stream has made the table", r.id,
+                    r.table.qualified());
+      continue;
+    }
     ids.push_back(r.id);
     if (selected.count(r.table) == 0) {
       spdlog::warn("resnapshot request {} for {}: the table is not selected by tables.include/exclude; it is dropped",
@@ -124,7 +173,7 @@ Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
   // 2. Snapshot what is not done.
   TRY_ASSIGN(states, store_.tables());
   std::vector<SourceTableName> todo;
-  for (const auto& t : tables_) {
+  for (const auto& t : tables) {
     const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.id == id_of(t.name); });
     if (it != states.end() && it->state != state::SnapshotState::kDone && vanished_.count(id_of(t.name)) == 0) {
       todo.push_back(t.name);
@@ -134,7 +183,7 @@ Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
 
   // 3. Remove what the re-reads did not see again.
   TRY_ASSIGN(states, store_.tables());
-  for (const auto& t : tables_) {
+  for (const auto& t : tables) {
     const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.id == id_of(t.name); });
     if (it == states.end() || it->state != state::SnapshotState::kDone || !it->purge_below) continue;
     // Below 2 nothing was ever written (versions start at 1 and the bound skipped one).
@@ -146,7 +195,7 @@ Status SnapshotWorker::run_pass(const std::atomic<bool>& stop) {
   // destination's checkpoint adopts these and reads the others again.
   TRY_ASSIGN(states, store_.tables());
   std::vector<state::TableId> complete;
-  for (const auto& t : tables_) {
+  for (const auto& t : tables) {
     const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.id == id_of(t.name); });
     if (it == states.end() || it->state != state::SnapshotState::kDone || it->purge_below) continue;
     if (marked_.insert(it->id).second) complete.push_back(it->id);

@@ -21,11 +21,16 @@
 // a DDL yet) writes nothing and waits for a later pass (deferred(); sync --once runs one more pass after its
 // stream caught up). Other errors stop the pass.
 //
+// Tables the stream creates (awaited, see sync.cpp): selected tables the source has now but the checkpoint's
+// schema history does not know, so a CREATE TABLE or RENAME TABLE in the stream ahead makes their destination
+// table (dropping whatever has that name, snapshot rows included). The worker leaves them alone, and their
+// resnapshot requests wait, until the stream hands one over (take_over()) once it made the table.
+//
 // start() runs passes on a thread of its own: one at once, then one whenever a request is pending (polled
 // every 2 s) until `stop` is set or a pass fails (failure() then holds the error; the stream stops on it).
 //
-// Threading: run_pass() on one thread at a time; start()/stop_and_join() from the owning thread; failure()
-// from any thread. `config`, `store` and `versions` outlive the worker.
+// Threading: run_pass() on one thread at a time; start()/stop_and_join() from the owning thread; failure(),
+// take_over(), handles() and tables() from any thread. `config`, `store` and `versions` outlive the worker.
 #pragma once
 
 #include <atomic>
@@ -53,7 +58,8 @@ class SnapshotWorker {
   // `source_connections_held`: connections to the source others hold meanwhile (the binlog stream), taken off
   // source.max_connections for the readers.
   SnapshotWorker(const Config& config, state::StateStore& store, SnapshotVersions& versions,
-                 std::vector<SelectedTable> tables, unsigned source_connections_held);
+                 std::vector<SelectedTable> tables, unsigned source_connections_held,
+                 std::set<state::TableId> awaited = {});
   ~SnapshotWorker();
 
   Status run_pass(const std::atomic<bool>& stop);
@@ -65,17 +71,32 @@ class SnapshotWorker {
   // The last run_pass() left a table for later because its destination did not have the columns it is read with.
   bool deferred() const { return deferred_.load(); }
 
+  // The stream made `table`'s destination table: from now on the worker snapshots it when its state says so
+  // (and serves its resnapshot requests), like every table it was given.
+  void take_over(const SelectedTable& table);
+  // `table` is one of the worker's tables (given or taken over), so a snapshot of it may run.
+  bool handles(const state::TableId& table) const;
+  std::vector<SelectedTable> tables() const;
+  // take_over() was called since the worker was made.
+  bool took_over_any() const;
+  // The awaited tables not taken over yet.
+  std::set<state::TableId> still_awaited() const;
+
  private:
   Status snapshot_tables(std::vector<SourceTableName> todo, const std::atomic<bool>& stop);
   Status purge(const SelectedTable& table, uint64_t below, const std::atomic<bool>& stop);
   void loop(const std::atomic<bool>& stop);
   Result<bool> has_work();
+  bool awaited(const state::TableId& table) const;
 
   const Config& config_;
   state::StateStore& store_;
   SnapshotVersions& versions_;
-  std::vector<SelectedTable> tables_;
   unsigned source_connections_held_;
+  mutable std::mutex tables_mutex_;
+  std::vector<SelectedTable> tables_;   // guarded by tables_mutex_
+  std::set<state::TableId> awaited_;    // guarded by tables_mutex_
+  bool took_over_ = false;              // guarded by tables_mutex_
   std::atomic<bool> halt_{false};
   std::thread thread_;
   mutable std::mutex mutex_;

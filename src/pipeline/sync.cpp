@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "binlog/replication_client.h"
@@ -23,6 +25,7 @@
 #include "pipeline/snapshot_worker.h"
 #include "pipeline/stream_runner.h"
 #include "pipeline/sync_snapshots.h"
+#include "schema/table_catalog.h"
 #include "state/state_store.h"
 
 namespace mysql2ch::pipeline {
@@ -46,22 +49,64 @@ std::string source_retention(const ConnectOptions& connect) {
   return out;
 }
 
-// A target the stream created holds every row the source table has had since (the stream writes them all), so
-// a later start must not snapshot it: its columns may be ahead of what the stream has replayed by then. A table
-// renamed from one whose snapshot had not completed keeps the rows the snapshot had not copied missing, so it is
-// left to the snapshot (which compares the layouts before it writes: snapshot_sinks.h).
-Status record_stream_created(state::StateStore& store, const schema::TableSchema& table,
+// The selected tables the stream makes on its way from a checkpoint to the source's present: those the source
+// has now (`prepared`) that the checkpoint's schema history `history` does not know, in a database it has tables
+// of. A CREATE TABLE or RENAME TABLE ahead in the stream makes each of them, dropping any destination table of
+// that name first, so a snapshot started now would be written into a table the stream then replaces (and its
+// removal of older rows would then hit the replacement). A history without tables of the database (the include
+// patterns were widened to it, or it had none) or no history at all (a checkpoint older than histories) cannot
+// tell, and those tables are snapshotted as before.
+Result<std::set<state::TableId>> tables_the_stream_makes(const PreparedTables& prepared, const std::string& history) {
+  std::set<state::TableId> out;
+  if (history.empty()) return out;
+  const auto json = nlohmann::json::parse(history, nullptr, false);
+  if (json.is_discarded()) return make_error(ErrorCode::kCorrupt, "the checkpoint's schema history is not JSON");
+  auto catalog = schema::TableCatalog::from_json(json);
+  if (!catalog.ok()) return std::move(catalog).error().context("the checkpoint's schema history");
+  std::set<std::string> databases;
+  for (const auto& t : catalog->tables()) databases.insert(t.database);
+  for (const auto& t : prepared.tables) {
+    if (databases.count(t.name.database) == 0) continue;
+    if (catalog->find({t.name.database, t.name.table}) != nullptr) continue;
+    out.insert({t.name.database, t.name.table});
+  }
+  return out;
+}
+
+// Records a destination table the stream made (CREATE TABLE, or RENAME into a selected name from a selected
+// one). Such a target holds every row the source table has had since (the stream writes them all), so a later
+// start must not snapshot it: its columns may be ahead of what the stream has replayed by then. One renamed from
+// a table whose snapshot had not completed lacks the rows that snapshot had not copied: the worker takes it over
+// and snapshots it now (snapshot_sinks.h compares the layouts before it writes).
+//
+// When the worker already handles the name (it was selected and known to the history at the start: a name used
+// again), its record is left as it is. Otherwise no snapshot of it runs, and whatever the state recorded for the
+// name (a snapshot an earlier run started under it ahead of the stream) described a destination table the stream
+// has just replaced.
+Status record_stream_created(state::StateStore& store, SnapshotWorker& worker, const schema::TableSchema& table,
                              const schema::TableName* renamed_from) {
   const state::TableId id{table.database, table.table};
+  const bool has_primary_key = !table.primary_key.empty();
+  bool complete = true;
   if (renamed_from != nullptr) {
     TRY_ASSIGN(auto from, store.table({renamed_from->database, renamed_from->table}));
-    if (!from || from->state != state::SnapshotState::kDone || from->purge_below) {
+    complete = from && from->state == state::SnapshotState::kDone && !from->purge_below;
+  }
+  if (worker.handles(id)) {
+    if (!complete) {
       spdlog::warn("{}.{} was renamed to {} before its snapshot completed: the next start snapshots {}",
                    renamed_from->database, renamed_from->table, id.qualified(), id.qualified());
       return {};
     }
+    return store.adopt_done(id, has_primary_key);
   }
-  return store.adopt_done(id, !table.primary_key.empty());
+  TRY(store.record_stream_made_table(id, has_primary_key, complete));
+  if (!complete) {
+    spdlog::warn("{}.{} was renamed to {} before its snapshot completed: {} is snapshotted now",
+                 renamed_from->database, renamed_from->table, id.qualified(), id.qualified());
+  }
+  worker.take_over(SelectedTable{{table.database, table.table}, has_primary_key});
+  return {};
 }
 
 uint64_t now_us() {
@@ -101,7 +146,24 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   position_lost = false;
   TRY_ASSIGN(const uint64_t floor, SnapshotVersions::floor_of(stores));
   SnapshotVersions versions(stores, floor);
-  SnapshotWorker worker(config, store, versions, prepared.tables, options.once ? 0 : 1);
+  std::set<state::TableId> awaited;
+  {
+    TRY_ASSIGN(std::optional<Checkpoint> at, load_newest(stores));
+    if (at) {
+      TRY_ASSIGN(awaited, tables_the_stream_makes(prepared, at->schema_history));
+    }
+  }
+  std::vector<SelectedTable> snapshot_now;
+  for (const auto& t : prepared.tables) {
+    if (awaited.count({t.name.database, t.name.table}) == 0) {
+      snapshot_now.push_back(t);
+    } else {
+      spdlog::info("{} is made by the stream (a CREATE or RENAME TABLE after the checkpoint): it is not snapshotted "
+                   "before the stream has made it",
+                   t.name.qualified());
+    }
+  }
+  SnapshotWorker worker(config, store, versions, std::move(snapshot_now), options.once ? 0 : 1, std::move(awaited));
   if (options.once) {
     Status pass = worker.run_pass(stop);
     // A stop request (SIGTERM/SIGINT) during the snapshot is a drain like any other: the chunks done are
@@ -141,8 +203,8 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   TableFilter filter(config.tables);
   ClickHouseSchemaApplier schema_applier(destination_conn, config.destination);
   TrackingDdlHandler ddl(schema_history, schema_applier, batches, filter, config.pipeline.on_unparseable_ddl);
-  ddl.on_target_created([&store](const schema::TableSchema& table, const schema::TableName* renamed_from) {
-    return record_stream_created(store, table, renamed_from);
+  ddl.on_target_created([&store, &worker](const schema::TableSchema& table, const schema::TableName* renamed_from) {
+    return record_stream_created(store, worker, table, renamed_from);
   });
   TransactionAssembler assembler(batches, filter, ddl, start.next_version, config.pipeline.max_batch_bytes);
   CheckpointCoordinator checkpoints(batches, stores, std::chrono::seconds(config.pipeline.checkpoint_interval_s),
@@ -171,12 +233,13 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   }
   spdlog::info("stopped at {} (next version {})", checkpoints.last().position.to_string(),
                checkpoints.last().next_version);
-  if (options.once && worker.deferred()) {
-    // A table waited for the stream to bring its destination to the source's columns; the stream is at the
-    // source's end now. Its chunks take the new checkpoint's floor: above every change the stream wrote.
+  if (options.once && (worker.deferred() || worker.took_over_any())) {
+    // A table waited for the stream to bring its destination to the source's columns, or the stream made one that
+    // needs a snapshot; the stream is at the source's end now. Its chunks take the new checkpoint's floor: above
+    // every change the stream wrote.
     TRY_ASSIGN(const uint64_t later_floor, SnapshotVersions::floor_of(stores));
     SnapshotVersions later(stores, later_floor);
-    SnapshotWorker after_stream(config, store, later, prepared.tables, 0);
+    SnapshotWorker after_stream(config, store, later, worker.tables(), 0, worker.still_awaited());
     TRY(after_stream.run_pass(stop));
     if (after_stream.deferred()) {
       return make_error(ErrorCode::kUnavailable,

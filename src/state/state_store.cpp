@@ -430,4 +430,24 @@ Status StateStore::adopt_done(const TableId& table, bool has_primary_key) {
   return insert_table_if_absent(db_, table, has_primary_key, "done");
 }
 
+Status StateStore::record_stream_made_table(const TableId& table, bool has_primary_key, bool complete) {
+  std::lock_guard lock(mutex_);
+  return db_.transaction([&]() -> Status {
+    TRY_ASSIGN(Statement add, db_.prepare("INSERT INTO snapshot_table (database_name, table_name, state, "
+                                          "has_primary_key) VALUES (?, ?, 'pending', ?) ON CONFLICT DO NOTHING"));
+    TRY(add.bind(1, std::string_view(table.database))
+            .bind(2, std::string_view(table.table))
+            .bind(3, int64_t{has_primary_key ? 1 : 0})
+            .run());
+    TRY(reset_table_locked(table));
+    TRY_ASSIGN(Statement s, db_.prepare("UPDATE snapshot_table SET state = ?, has_primary_key = ?, purge_below = NULL "
+                                        "WHERE database_name = ? AND table_name = ?"));
+    return s.bind(1, std::string_view(complete ? "done" : "pending"))
+        .bind(2, int64_t{has_primary_key ? 1 : 0})
+        .bind(3, std::string_view(table.database))
+        .bind(4, std::string_view(table.table))
+        .run();
+  });
+}
+
 }  // namespace mysql2ch::state

@@ -150,6 +150,12 @@ class StateStore {
   // Records `table` as done without chunks: its rows were copied by whoever wrote the checkpoint this state
   // was resumed from (a new host resuming from the destination's mirror). A known table is left as it is.
   Status adopt_done(const TableId& table, bool has_primary_key);
+  // The stream made the table's destination table itself (CREATE TABLE, or RENAME from a table whose copy was
+  // complete: `complete`) or put an incomplete one under its name (RENAME from a table whose copy was not): in
+  // one transaction the table becomes done or pending, with no chunks, start position or removal bound, whatever
+  // was recorded for the name before (it described a destination table the stream has replaced). The caller
+  // guarantees that no snapshot of the table runs meanwhile.
+  Status record_stream_made_table(const TableId& table, bool has_primary_key, bool complete);
 
  private:
   explicit StateStore(SqliteDb db) : db_(std::move(db)) {}

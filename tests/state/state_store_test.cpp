@@ -176,6 +176,38 @@ TEST_F(StateStoreTest, AdoptedTablesAreDoneWithoutChunks) {
   EXPECT_EQ(must(store->table(other))->state, SnapshotState::kPending);
 }
 
+TEST_F(StateStoreTest, ATableTheStreamMadeReplacesWhatTheNameHadRecorded) {
+  auto store = open();
+  // What a start-up snapshot of the name left: done chunks and a removal bound not yet applied.
+  must(store->add_table(orders_, true));
+  must(store->begin_snapshot({orders_}, {"mysql", "", "binlog.000001", 4}, 0));
+  must(store->add_chunk(orders_, {0, std::nullopt, std::nullopt}));
+  must(store->complete_chunk(orders_, 0, 3, 5, 50));
+  must(store->finish_table(orders_));
+  must(store->request_resnapshot(orders_));
+  must(store->start_rereads({must(store->resnapshot_requests())[0].id}, {}, 9, [](const TableId&) { return true; }));
+  ASSERT_EQ(must(store->table(orders_))->purge_below, 9u);
+
+  must(store->record_stream_made_table(orders_, false, /*complete=*/true));
+  auto t = must(store->table(orders_));
+  EXPECT_EQ(t->state, SnapshotState::kDone);
+  EXPECT_FALSE(t->has_primary_key);
+  EXPECT_FALSE(t->purge_below.has_value());
+  EXPECT_FALSE(t->start.has_value());
+  EXPECT_TRUE(must(store->chunks(orders_)).empty());
+
+  must(store->record_stream_made_table(orders_, true, /*complete=*/false));
+  t = must(store->table(orders_));
+  EXPECT_EQ(t->state, SnapshotState::kPending);
+  EXPECT_TRUE(t->has_primary_key);
+  EXPECT_FALSE(t->purge_below.has_value());
+
+  // A name the store never saw is added.
+  const TableId made{"shop", "made"};
+  must(store->record_stream_made_table(made, true, /*complete=*/true));
+  EXPECT_EQ(must(store->table(made))->state, SnapshotState::kDone);
+}
+
 TEST_F(StateStoreTest, UpgradesAVersionOneDatabase) {
   std::filesystem::create_directories(dir_);
   {

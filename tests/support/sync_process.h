@@ -1,4 +1,4 @@
-// `mysql2ch sync` (continuous) as a child process of the test, for tests that kill it, stop it, or run it
+// `mysql2ch sync` (continuous, or --once) as a child process of the test, for tests that kill it, stop it, or run it
 // while the source changes. Its stderr goes to a log file the test can show when something fails.
 //
 // The destructor SIGKILLs a child still running. Not thread-safe; one object per child.
@@ -12,9 +12,10 @@ namespace mysql2ch::test {
 
 class SyncProcess {
  public:
-  // Starts `mysql2ch --log-level <level> sync -c <config>`, appending its stderr to `log_path`. Throws when the
-  // process cannot be started.
-  SyncProcess(const std::string& config, const std::string& log_path, const std::string& level = "warn");
+  // Starts `mysql2ch --log-level <level> sync -c <config>` (with --once when `once`), appending its stderr to
+  // `log_path`. Throws when the process cannot be started.
+  SyncProcess(const std::string& config, const std::string& log_path, const std::string& level = "warn",
+              bool once = false);
   ~SyncProcess();
   SyncProcess(const SyncProcess&) = delete;
   SyncProcess& operator=(const SyncProcess&) = delete;
