@@ -17,8 +17,9 @@
 
 namespace mysql2ch::pipeline {
 
-ClickHouseDestination::ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config)
-    : connection_(connection), config_(config) {}
+ClickHouseDestination::ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config,
+                                             ConnectionOpener open_connection)
+    : connection_(connection), config_(config), open_connection_(std::move(open_connection)) {}
 
 Status ClickHouseDestination::run(const std::vector<std::string>& statements) {
   for (const auto& sql : statements) {
@@ -61,8 +62,13 @@ Result<std::unique_ptr<TableSink>> ClickHouseDestination::open(const schema::Tab
   const auto options = TypeMappingOptions::from(config_);
   TRY_ASSIGN(TargetTable target, map_table(source, name, caps, options));
   TRY(check_layout(target, caps));
-  TRY_ASSIGN(TableWriter writer, TableWriter::create(connection_, source, target, WriterOptions{}));
-  return std::unique_ptr<TableSink>(new WriterSink(std::move(writer)));
+  if (!open_connection_) {
+    TRY_ASSIGN(TableWriter writer, TableWriter::create(connection_, source, target, WriterOptions{}));
+    return std::unique_ptr<TableSink>(new WriterSink(std::move(writer)));
+  }
+  TRY_ASSIGN(std::unique_ptr<ClickHouseConnection> own, open_connection_());
+  TRY_ASSIGN(TableWriter writer, TableWriter::create(*own, source, target, WriterOptions{}));
+  return std::unique_ptr<TableSink>(new WriterSink(std::move(writer), std::move(own)));
 }
 
 Status ClickHouseDestination::create_if_missing(const schema::TableSchema& source) {

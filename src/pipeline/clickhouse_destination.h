@@ -6,8 +6,15 @@
 // those of the rows' schema, else it fails (kCorrupt) naming the table and each difference, rather than
 // guessing whether a column was renamed or dropped and added.
 //
-// Threading: one thread; `connection` outlives this object and every sink it opened.
+// Each sink writes over a connection of its own, from `open_connection` (TableBatches flushes several sinks at
+// once from different threads, and a connection serves one thread at a time); without it, sinks share
+// `connection` and must be flushed one at a time.
+//
+// Threading: open() and truncate() from one thread; `connection` outlives this object and every sink it opened.
 #pragma once
+
+#include <functional>
+#include <memory>
 
 #include "clickhouse/connection.h"
 #include "clickhouse/table_writer.h"
@@ -19,7 +26,9 @@ namespace mysql2ch::pipeline {
 
 class ClickHouseDestination final : public DestinationTables {
  public:
-  ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config);
+  using ConnectionOpener = std::function<Result<std::unique_ptr<ClickHouseConnection>>()>;
+  ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config,
+                        ConnectionOpener open_connection = {});
 
   Result<std::unique_ptr<TableSink>> open(const schema::TableSchema& source,
                                           const schema::TableSchema* previous) override;
@@ -33,6 +42,7 @@ class ClickHouseDestination final : public DestinationTables {
 
   ClickHouseConnection& connection_;
   DestinationConfig config_;
+  ConnectionOpener open_connection_;
 };
 
 }  // namespace mysql2ch::pipeline

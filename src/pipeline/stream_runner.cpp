@@ -81,7 +81,8 @@ Status StreamRunner::run() {
       case Kind::kEndOfStream: break;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (batches_.due(now)) TRY(batches_.flush_all());
+    TRY(batches_.collect_finished());
+    if (batches_.due(now)) TRY(batches_.start_flush());
     bool checkpoint_now = assembler_.at_boundary() && assembler_.checkpoint_requested();
     if (boundary_hook_ && assembler_.at_boundary()) {
       TRY_ASSIGN(const bool requested, boundary_hook_());

@@ -177,7 +177,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   SnapshotMarks marks(*destination_conn, state_database(config), pipeline_name(config));
   TRY(marks.prepare());
   const std::vector<CheckpointStore*> stores{&local, &mirror};
-  ClickHouseDestination destination(*destination_conn, config.destination);
+  ClickHouseDestination destination(*destination_conn, config.destination,
+                                    [&config] { return open_clickhouse(config.destination, config_base_dir(config)); });
   TRY_ASSIGN(PreparedTables prepared, prepare_selected_tables(config, destination, *destination_conn));
 
   TRY_ASSIGN(std::optional<Checkpoint> local_checkpoint, local.load());
