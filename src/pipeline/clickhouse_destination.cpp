@@ -18,8 +18,10 @@
 namespace mysql2ch::pipeline {
 
 ClickHouseDestination::ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config,
-                                             ConnectionOpener open_connection)
-    : connection_(connection), config_(config), open_connection_(std::move(open_connection)) {}
+                                             ClickHouseConnection* sink_connection)
+    : connection_(connection),
+      config_(config),
+      sink_connection_(sink_connection != nullptr ? *sink_connection : connection) {}
 
 Status ClickHouseDestination::run(const std::vector<std::string>& statements) {
   for (const auto& sql : statements) {
@@ -62,13 +64,8 @@ Result<std::unique_ptr<TableSink>> ClickHouseDestination::open(const schema::Tab
   const auto options = TypeMappingOptions::from(config_);
   TRY_ASSIGN(TargetTable target, map_table(source, name, caps, options));
   TRY(check_layout(target, caps));
-  if (!open_connection_) {
-    TRY_ASSIGN(TableWriter writer, TableWriter::create(connection_, source, target, WriterOptions{}));
-    return std::unique_ptr<TableSink>(new WriterSink(std::move(writer)));
-  }
-  TRY_ASSIGN(std::unique_ptr<ClickHouseConnection> own, open_connection_());
-  TRY_ASSIGN(TableWriter writer, TableWriter::create(*own, source, target, WriterOptions{}));
-  return std::unique_ptr<TableSink>(new WriterSink(std::move(writer), std::move(own)));
+  TRY_ASSIGN(TableWriter writer, TableWriter::create(sink_connection_, source, target, WriterOptions{}));
+  return std::unique_ptr<TableSink>(new WriterSink(std::move(writer)));
 }
 
 Status ClickHouseDestination::create_if_missing(const schema::TableSchema& source) {

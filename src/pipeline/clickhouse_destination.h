@@ -6,15 +6,12 @@
 // those of the rows' schema, else it fails (kCorrupt) naming the table and each difference, rather than
 // guessing whether a column was renamed or dropped and added.
 //
-// Each sink writes over a connection of its own, from `open_connection` (TableBatches flushes several sinks at
-// once from different threads, and a connection serves one thread at a time); without it, sinks share
-// `connection` and must be flushed one at a time.
+// Sinks write over `sink_connection` when given: TableBatches flushes several sinks at once from different
+// threads, so it must serve several threads (a ConnectionPool, clickhouse/connection_pool.h); without it, sinks
+// share `connection` and must be flushed one at a time.
 //
 // Threading: open() and truncate() from one thread; `connection` outlives this object and every sink it opened.
 #pragma once
-
-#include <functional>
-#include <memory>
 
 #include "clickhouse/connection.h"
 #include "clickhouse/table_writer.h"
@@ -26,9 +23,8 @@ namespace mysql2ch::pipeline {
 
 class ClickHouseDestination final : public DestinationTables {
  public:
-  using ConnectionOpener = std::function<Result<std::unique_ptr<ClickHouseConnection>>()>;
   ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config,
-                        ConnectionOpener open_connection = {});
+                        ClickHouseConnection* sink_connection = nullptr);
 
   Result<std::unique_ptr<TableSink>> open(const schema::TableSchema& source,
                                           const schema::TableSchema* previous) override;
@@ -42,7 +38,7 @@ class ClickHouseDestination final : public DestinationTables {
 
   ClickHouseConnection& connection_;
   DestinationConfig config_;
-  ConnectionOpener open_connection_;
+  ClickHouseConnection& sink_connection_;
 };
 
 }  // namespace mysql2ch::pipeline
