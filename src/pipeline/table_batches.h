@@ -46,6 +46,8 @@ class TableBatches {
   // Collects a background flush that has finished, without waiting: its failure, if any, is returned here
   // rather than at the next flush. Cheap; the stream calls it after every item.
   Status collect_finished();
+  // A background flush has been started and not collected yet.
+  bool flush_running() const { return flight_.running(); }
   // Flushes every sink; returns when the destination acknowledged all rows appended so far.
   Status flush_all();
   // Flushes everything, then empties the destination table.
