@@ -34,21 +34,7 @@ Status ClickHouseDestination::run(const std::vector<std::string>& statements) {
 Status ClickHouseDestination::check_layout(const TargetTable& target, const ServerCapabilities& caps) {
   TRY_ASSIGN(auto actual, destination_columns(connection_, target.name));
   if (actual.empty()) return run(create_table_statements(target, caps));
-  std::map<std::string, std::string> actual_type;
-  for (const auto& [n, t] : actual) {
-    if (n != kVersionColumn && n != kIsDeletedColumn) actual_type.emplace(n, without_spaces(t));
-  }
-  std::vector<std::string> differences;
-  for (const auto& c : target.columns) {
-    const auto it = actual_type.find(c.name);
-    if (it == actual_type.end()) {
-      differences.push_back(fmt::format("{} {} is missing", c.name, c.type));
-    } else if (it->second != without_spaces(c.type)) {
-      differences.push_back(fmt::format("{} is {} instead of {}", c.name, it->second, c.type));
-    }
-    if (it != actual_type.end()) actual_type.erase(it);
-  }
-  for (const auto& [n, t] : actual_type) differences.push_back(fmt::format("{} {} is extra", n, t));
+  const std::vector<std::string> differences = column_differences(target, actual);
   if (differences.empty()) return {};
   return make_error(ErrorCode::kCorrupt,
                     "destination table {} does not have the columns of the source's rows as the schema history "

@@ -3,11 +3,13 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "clickhouse/sql_text.h"
+#include "common/strings.h"
 
 namespace mysql2ch::pipeline {
 namespace {
@@ -43,6 +45,28 @@ Result<std::vector<std::pair<std::string, std::string>>> destination_columns(Cli
     out.emplace_back(j.value("name", ""), j.value("type", ""));
   }
   return out;
+}
+
+std::vector<std::string> column_differences(const TargetTable& expected,
+                                            const std::vector<std::pair<std::string, std::string>>& actual) {
+  std::vector<std::pair<std::string, std::string>> unmatched;  // (name, type without spaces), in table order
+  for (const auto& [n, t] : actual) {
+    if (n != kVersionColumn && n != kIsDeletedColumn) unmatched.emplace_back(n, without_spaces(t));
+  }
+  std::vector<std::string> differences;
+  for (const auto& c : expected.columns) {
+    const auto it = std::find_if(unmatched.begin(), unmatched.end(), [&](const auto& a) { return a.first == c.name; });
+    if (it == unmatched.end()) {
+      differences.push_back(fmt::format("{} {} is missing", c.name, c.type));
+      continue;
+    }
+    if (it->second != without_spaces(c.type)) {
+      differences.push_back(fmt::format("{} is {} instead of {}", c.name, it->second, c.type));
+    }
+    unmatched.erase(it);
+  }
+  for (const auto& [n, t] : unmatched) differences.push_back(fmt::format("{} {} is extra", n, t));
+  return differences;
 }
 
 ClickHouseSchemaApplier::ClickHouseSchemaApplier(ClickHouseConnection& connection, const DestinationConfig& config)

@@ -32,6 +32,15 @@ namespace mysql2ch::pipeline {
 Result<std::vector<std::pair<std::string, std::string>>> destination_columns(ClickHouseConnection& connection,
                                                                               const TargetName& name);
 
+// How the columns a destination table has (`actual`, as destination_columns() reads them) differ from
+// `expected`, the mapped columns of the schema its rows are written with; empty when they agree. One entry per
+// difference, in `expected`'s column order, then the extra columns in `actual`'s order: "c String is missing",
+// "c is Int32 instead of Int64", "c Int8 is extra". The _version and _is_deleted columns are not compared, nor
+// is column order (rows are inserted by column name); types are compared without spaces, which ClickHouse
+// versions place differently.
+std::vector<std::string> column_differences(const TargetTable& expected,
+                                            const std::vector<std::pair<std::string, std::string>>& actual);
+
 class ClickHouseSchemaApplier {
  public:
   ClickHouseSchemaApplier(ClickHouseConnection& connection, const DestinationConfig& config);

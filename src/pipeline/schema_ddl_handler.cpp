@@ -213,12 +213,15 @@ Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::
         },
         change);
   }
+  // TRUNCATE changes rows only (see the header): the history and its checkpoints stay as they are.
+  const bool rows_only = std::holds_alternative<schema::TruncateTable>(*parsed);
   if (touches_destination) {
     spdlog::info("DDL at {}: {}", where, text->substr(0, 300));
     // A restart after an interruption below replays this statement (not the rows before it) from here.
-    TRY(checkpoint_here());
+    if (!rows_only) TRY(checkpoint_here());
     TRY(apply_changes(*changes, tracker_.catalog(), where));
   }
+  if (rows_only) return false;
   next.set_position(where);
   tracker_.replace(std::move(next));
   return true;

@@ -2,11 +2,16 @@
 // (schema/ddl_parser.h), applied to the schema history (SchemaTracker) and, for the selected tables, replayed on
 // the destination (ClickHouseSchemaApplier), in stream order with every earlier row flushed.
 //
-// Per change, for a selected table: CREATE → create the target; DROP → drop it; RENAME → rename it (a table
-// leaving the selection is dropped; one entering it is refused, its rows were never copied); ADD/DROP/MODIFY/
-// RENAME COLUMN → the matching ALTER (ADD with the exact DEFAULT the existing rows got); a change that needs
-// the table reloaded (non-constant DEFAULT, partition maintenance, CREATE … SELECT, primary key change, a
-// narrowing MODIFY, …) stops the stream naming the table, the change, the position and "re-snapshot".
+// Per change, for a selected table: CREATE → create the target; DROP → drop it; TRUNCATE → empty it in stream
+// order (TableBatches::truncate); RENAME → rename it (a table leaving the selection is dropped; one entering it
+// is refused, its rows were never copied); ADD/DROP/MODIFY/RENAME COLUMN → the matching ALTER (ADD with the
+// exact DEFAULT the existing rows got); a change that needs the table reloaded (non-constant DEFAULT, partition
+// maintenance, CREATE … SELECT, primary key change, a narrowing MODIFY, …) stops the stream naming the table,
+// the change, the position and "re-snapshot".
+//
+// TRUNCATE leaves the schema history as it was, so it neither takes a checkpoint before it nor asks for one
+// after it (on_ddl returns false): a restart that replays the rows before it replays the TRUNCATE too. That
+// keeps it possible while a prepared XA transaction is undecided, when no checkpoint may be taken.
 //
 // A statement naming a selected table that cannot be parsed or that the history refuses stops the stream with
 // the statement and its position, unless pipeline.on_unparseable_ddl is skip (then it is logged as a warning

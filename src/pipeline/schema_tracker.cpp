@@ -54,8 +54,10 @@ Status add_table(Connection& conn, schema::TableCatalog& catalog, const std::str
   return catalog.add_table(ts, table_collation, collations);
 }
 
-// Adds the watched base tables of `database`. A table that cannot be described is fatal when selected, else
-// left out (it can only matter if it is renamed into the selection, which then stops with its name).
+// Adds the watched base tables of `database`. A table gone since the listing (dropped or renamed: that DDL comes
+// before any position fixed after the description) is left out with a warning. Another table that cannot be
+// described is fatal when selected, else left out (it can only matter if it is renamed into the selection,
+// which then stops with its name).
 Status add_database_tables(Connection& conn, schema::TableCatalog& catalog, const TablesConfig& tables,
                            const std::string& database) {
   TRY_ASSIGN(QueryResult rows,
@@ -67,6 +69,11 @@ Status add_database_tables(Connection& conn, schema::TableCatalog& catalog, cons
     const bool selected = table_selected(tables, database, table);
     Status st = add_table(conn, catalog, database, table, cell(rows, r, 1));
     if (st.ok()) continue;
+    if (selected && st.error().code() == ErrorCode::kNotFound) {
+      spdlog::warn("{}.{} is gone from the source since it was listed: it is not described, nor snapshotted", database,
+                   table);
+      continue;
+    }
     if (selected) return std::move(st).error().context(fmt::format("describing {}.{}", database, table));
     spdlog::debug("schema history: leaving out unselected table {}.{}: {}", database, table, st.error().message());
   }
@@ -94,7 +101,7 @@ Result<SchemaTracker> SchemaTracker::seed(Connection& conn, const TablesConfig& 
   if (!server_collation) return make_error(ErrorCode::kProtocol, "the source did not say its @@collation_server");
   TRY_ASSIGN(schema::TableCatalog catalog, schema::TableCatalog::create(flavor_of(conn), *server_collation));
   TRY(add_databases(conn, catalog, tables));
-  spdlog::info("schema history: {} tables described from information_schema", catalog.tables().size());
+  spdlog::info("source schema: {} tables described from information_schema", catalog.tables().size());
   return SchemaTracker(std::move(catalog), conn.server().version_id);
 }
 
@@ -110,13 +117,6 @@ Result<SchemaTracker> SchemaTracker::restore(std::string_view history, Connectio
   }
   spdlog::info("schema history: {} tables restored from the checkpoint", catalog->tables().size());
   return SchemaTracker(std::move(catalog).value(), conn.server().version_id);
-}
-
-Result<SchemaTracker> SchemaTracker::open(const ConnectOptions& source, const TablesConfig& tables,
-                                          const std::string& history) {
-  TRY_ASSIGN(Connection conn, Connection::open(source));
-  if (history.empty()) return seed(conn, tables);
-  return restore(history, conn);
 }
 
 void SchemaTracker::replace(schema::TableCatalog next) {

@@ -6,7 +6,9 @@
 // the stream starts from is fixed, so a DDL between the two is the one case it can be ahead of the stream (the
 // TABLE_MAP cross-check then stops the stream, naming the table). On every later start, the checkpoint's
 // schema_history (restore()), which the checkpoint coordinator saves with every checkpoint at the transaction
-// boundary it describes.
+// boundary it describes; a checkpoint written before histories were kept has none, and that start's seed()
+// stands in. sync seeds once on every start (its description of the source's tables now) and uses that one
+// catalog for the destination tables too.
 //
 // Which tables: every base table of each database an include pattern can match (so a table renamed into the
 // selection, or created by CREATE TABLE … LIKE one, is known), and every database's default collation.
@@ -26,16 +28,14 @@ namespace mysql2ch::pipeline {
 
 class SchemaTracker {
  public:
-  // Reads the source's databases and tables through `conn` (a repl user's SELECT on information_schema).
+  // Reads the source's databases and tables through `conn` (a repl user's SELECT on information_schema). A table
+  // dropped or renamed between the listing and its description is left out (logged). sync also uses the result
+  // as its one description of the source's tables at every start (prepare_selected_tables, sync_snapshots.h).
   static Result<SchemaTracker> seed(Connection& conn, const TablesConfig& tables);
   // `history` is a checkpoint's schema_history, as of the checkpoint's position: nothing is added from the
   // source as it is now (a table created since then is created again by the stream). A table of a database the
   // history never watched (the include patterns were widened to it) is unknown: its rows stop the stream.
   static Result<SchemaTracker> restore(std::string_view history, Connection& conn);
-
-  // restore() when `history` (a checkpoint's schema_history) is not empty, else seed(), on a new connection.
-  static Result<SchemaTracker> open(const ConnectOptions& source, const TablesConfig& tables,
-                                    const std::string& history);
 
   const schema::TableCatalog& catalog() const { return catalog_; }
   // The source server's version (for the DDL parser's versioned comments).

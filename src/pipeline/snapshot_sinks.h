@@ -2,10 +2,11 @@
 // per sink, so reader threads never share one), writing into the table ClickHouseDestination created.
 //
 // open() first compares the destination table's columns (names and types) with the mapped columns of
-// the schema the chunk is read with: they differ when the source table was altered after the stream's position
-// and the stream has not replayed that DDL yet (or a table the stream created is read with today's columns).
-// Rows of the wrong shape are never sent: open() fails with kUnavailable naming both layouts, and the table is
-// remembered in deferred(), so the worker retries it once the stream has brought the destination along.
+// the schema the chunk is read with (column_differences, as ClickHouseDestination does): they differ when the
+// source table was altered after the stream's position and the stream has not replayed that DDL yet (or a table
+// the stream created is read with today's columns). Rows of the wrong shape are never sent: open() fails with
+// kUnavailable naming each difference, and the table is remembered in deferred(), so the worker retries it once
+// the stream has brought the destination along.
 //
 // Threading: open(), deferred() and discard_partial_append_only() may be called from several reader threads at
 // once. The destination tables must exist before the snapshot starts (sync creates

@@ -8,45 +8,22 @@
 namespace mysql2ch::pipeline {
 namespace {
 
-// Reads words and identifiers from the statement, skipping whitespace and comments.
+// Reads the words of a statement, skipping whitespace and comments.
 class Lexer {
  public:
   explicit Lexer(std::string_view sql) : s_(sql) {}
 
-  // The next token: a bare word, a `quoted` identifier (unquoted, `` doubled), or one punctuation char.
-  // nullopt at the end.
-  std::optional<std::string> next() {
+  // The next bare word, or one punctuation character; nullopt at the end.
+  std::optional<std::string_view> next() {
     skip();
     if (p_ >= s_.size()) return std::nullopt;
-    const char c = s_[p_];
-    if (c == '`') {
-      std::string out;
+    const size_t start = p_;
+    while (p_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[p_])) != 0 || s_[p_] == '_' ||
+                              s_[p_] == '$' || static_cast<unsigned char>(s_[p_]) >= 0x80)) {
       ++p_;
-      while (p_ < s_.size()) {
-        if (s_[p_] == '`') {
-          if (p_ + 1 < s_.size() && s_[p_ + 1] == '`') {
-            out += '`';
-            p_ += 2;
-            continue;
-          }
-          ++p_;
-          break;
-        }
-        out += s_[p_++];
-      }
-      return out;
     }
-    if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$' ||
-        static_cast<unsigned char>(c) >= 0x80) {
-      const size_t start = p_;
-      while (p_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[p_])) != 0 || s_[p_] == '_' ||
-                                s_[p_] == '$' || static_cast<unsigned char>(s_[p_]) >= 0x80)) {
-        ++p_;
-      }
-      return std::string(s_.substr(start, p_ - start));
-    }
-    ++p_;
-    return std::string(1, c);
+    if (p_ == start) ++p_;
+    return s_.substr(start, p_ - start);
   }
 
  private:
@@ -83,36 +60,15 @@ class Lexer {
 
 }  // namespace
 
-StatementKind classify_statement(std::string_view sql) {
-  StatementKind out;
+bool is_transaction_control(std::string_view sql) {
   Lexer lex(sql);
-  auto first = lex.next();
-  if (!first) return out;
+  const auto first = lex.next();
+  if (!first) return false;
   const std::string w = to_lower(*first);
-  if (w == "savepoint" || w == "xa" || w == "release") {
-    out.kind = StatementKind::Kind::kTransactionControl;
-    return out;
-  }
-  if (w == "rollback") {
-    auto second = lex.next();
-    if (second && to_lower(*second) == "to") out.kind = StatementKind::Kind::kTransactionControl;
-    return out;
-  }
-  if (w != "truncate") return out;
-  auto name = lex.next();
-  if (name && to_lower(*name) == "table") name = lex.next();
-  if (!name) return out;
-  auto dot = lex.next();
-  if (dot && *dot == ".") {
-    auto table = lex.next();
-    if (!table) return out;
-    out.database = *name;
-    out.table = *table;
-  } else {
-    out.table = *name;
-  }
-  out.kind = StatementKind::Kind::kTruncate;
-  return out;
+  if (w == "savepoint" || w == "xa" || w == "release") return true;
+  if (w != "rollback") return false;
+  const auto second = lex.next();
+  return second && to_lower(*second) == "to";
 }
 
 }  // namespace mysql2ch::pipeline

@@ -1,20 +1,15 @@
-// The few facts the pipeline needs from a QUERY event's statement before (or without) the DDL parser: whether
-// it is transaction control (SAVEPOINT, ROLLBACK TO, XA ...) and whether it is a TRUNCATE, and of which table.
-// Comments (/* */, -- , #) and MySQL versioned comments (/*!NNNNN ... */, whose text counts) are skipped.
+// Whether a QUERY event's statement is transaction control that neither ends the transaction nor changes a
+// schema: SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO [SAVEPOINT] and XA. The servers log these inside
+// BEGIN ... COMMIT even in ROW format, so the assembler must tell them from statements (DDL, or statement-based
+// data changes) before anything else. BEGIN, COMMIT and plain ROLLBACK are not covered: the QueryEvent says
+// those itself. Comments (/* */, -- , #) and MySQL versioned comments (/*!NNNNN ... */, whose text counts) are
+// skipped.
 #pragma once
 
-#include <string>
 #include <string_view>
 
 namespace mysql2ch::pipeline {
 
-struct StatementKind {
-  enum class Kind { kTransactionControl, kTruncate, kOther };
-  Kind kind = Kind::kOther;
-  std::string database;  // kTruncate: qualifier if given, else empty (the event's default database applies)
-  std::string table;     // kTruncate
-};
-
-StatementKind classify_statement(std::string_view sql);
+bool is_transaction_control(std::string_view sql);
 
 }  // namespace mysql2ch::pipeline

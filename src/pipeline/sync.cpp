@@ -71,15 +71,34 @@ uint64_t now_us() {
           .count());
 }
 
+// The source's tables are described once per start. The destination tables are created from that description;
+// on the first start it is also the schema history, so the stream's position is fixed right after it
+// (`fix_position`; schema_tracker.h) and the destination tables have the columns of the stream's start.
+struct SourceAtStart {
+  SchemaTracker described;
+  std::optional<binlog::StreamPosition> position;  // with fix_position only
+};
+
+Result<SourceAtStart> describe_source(const ConnectOptions& connect, const TablesConfig& tables, bool fix_position) {
+  TRY_ASSIGN(Connection probe, Connection::open(connect));
+  TRY_ASSIGN(SchemaTracker described, SchemaTracker::seed(probe, tables));
+  std::optional<binlog::StreamPosition> position;
+  if (fix_position) {
+    TRY_ASSIGN(position, binlog::current_position(probe));
+  }
+  return SourceAtStart{std::move(described), std::move(position)};
+}
+
 // Streams from the newest checkpoint with the snapshot worker (snapshot_worker.h): for --once the worker's pass
 // runs first and the stream then catches up to the source's position; otherwise both run at once, the worker on
 // its own thread, sharing the version counter through SnapshotVersions and the stream's boundary hook.
-// `position_lost` is set when the stream failed because the checkpoint's position is gone from the source (the
-// snapshot's own kNotFound errors, such as a table dropped under it, are not that).
+// `described` is this start's description of the source's tables (it stands in for the schema history of a
+// checkpoint that has none). `position_lost` is set when the stream failed because the checkpoint's position is
+// gone from the source (the snapshot's own kNotFound errors, such as a table dropped under it, are not that).
 Status stream_with_snapshots(const Config& config, const SyncOptions& options, const std::atomic<bool>& stop,
                              state::StateStore& store, const std::vector<CheckpointStore*>& stores,
                              ClickHouseConnection& destination_conn, ClickHouseDestination& destination,
-                             const PreparedTables& prepared, bool& position_lost) {
+                             const SchemaTracker& described, const PreparedTables& prepared, bool& position_lost) {
   position_lost = false;
   TRY_ASSIGN(const uint64_t floor, SnapshotVersions::floor_of(stores));
   SnapshotVersions versions(stores, floor);
@@ -106,8 +125,13 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   repl.stop_at_end = options.once;
   repl.heartbeat_period = options.heartbeat_period;
   // The checkpoint's schema history is as of its position (a checkpoint written before histories were kept
-  // has none: the source's present is described instead).
-  TRY_ASSIGN(SchemaTracker schema_history, SchemaTracker::open(connect, config.tables, start.schema_history));
+  // has none: this start's description of the source's present stands in).
+  std::optional<SchemaTracker> restored;
+  if (!start.schema_history.empty()) {
+    TRY_ASSIGN(Connection conn, Connection::open(connect));
+    TRY_ASSIGN(restored, SchemaTracker::restore(start.schema_history, conn));
+  }
+  SchemaTracker schema_history = restored ? std::move(*restored) : described;
   auto client = binlog::ReplicationClient::start(connect, repl, start.position);
   if (!client.ok()) {
     position_lost = client.error().code() == ErrorCode::kNotFound;
@@ -184,11 +208,15 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
              ConnectionPool::open([&config] { return open_clickhouse(config.destination, config_base_dir(config)); },
                                   config.pipeline.insert_concurrency + 1));
   ClickHouseDestination destination(*destination_conn, config.destination, insert_connections.get());
-  TRY_ASSIGN(PreparedTables prepared, prepare_selected_tables(config, destination, *destination_conn));
 
   TRY_ASSIGN(std::optional<Checkpoint> local_checkpoint, local.load());
   TRY_ASSIGN(std::optional<Checkpoint> resumed, load_newest(stores));
   const ConnectOptions connect = ConnectOptions::from_source(config.source);
+  TRY_ASSIGN(SourceAtStart source, describe_source(connect, config.tables, !resumed));
+  SchemaTracker& described = source.described;
+  TRY_ASSIGN(PreparedTables prepared,
+             prepare_selected_tables(config, described.catalog(), destination, *destination_conn));
+
   if (resumed && !local_checkpoint) {
     // Only the destination's mirror knows where the stream was (a new host, or the state directory lost).
     spdlog::info("no local state in {}: resuming from {}", local.describe(), mirror.describe());
@@ -198,11 +226,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   } else if (!resumed) {
     // The stream starts at the source's current position; the snapshot copies what is there before it.
     Checkpoint initial;
-    TRY_ASSIGN(Connection probe, Connection::open(connect));
-    // The schema history is described just before the position is fixed (schema_tracker.h).
-    TRY_ASSIGN(SchemaTracker seeded, SchemaTracker::seed(probe, config.tables));
-    initial.schema_history = seeded.history();
-    TRY_ASSIGN(initial.position, binlog::current_position(probe));
+    initial.schema_history = described.history();
+    initial.position = *source.position;
     // Destination tables that already hold rows (a state lost before any checkpoint reached the mirror) are
     // read again like a resnapshot, with versions above theirs, so rows the source removed meanwhile go.
     TRY_ASSIGN(initial.next_version, reread_filled_tables(config, *store, prepared, *destination_conn));
@@ -215,8 +240,8 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   while (true) {
     TRY_ASSIGN(std::optional<Checkpoint> at, load_newest(stores));
     bool position_lost = false;
-    Status st = stream_with_snapshots(config, options, stop, *store, stores, *destination_conn, destination, prepared,
-                                      position_lost);
+    Status st = stream_with_snapshots(config, options, stop, *store, stores, *destination_conn, destination, described,
+                                      prepared, position_lost);
     if (st.ok() || !position_lost) return st;
     const std::string where = at ? at->position.to_string() : std::string("?");
     if (config.source.on_lost_position == LostPositionPolicy::kResnapshot && !restarted) {

@@ -1,7 +1,8 @@
 // `mysql2ch sync`: everything between a configuration and a running mirror.
 //
-// 1. Opens the destination and the checkpoint stores (local state database, ClickHouse mirror), creates the
-//    destination tables of every selected table that lacks one (schemas from information_schema).
+// 1. Opens the destination and the checkpoint stores (local state database, ClickHouse mirror), describes the
+//    source's tables once (information_schema, SchemaTracker::seed) and creates from that the destination tables
+//    of every selected table that lacks one.
 // 2. The first run records the source's current position as the checkpoint (every store). Tables the state
 //    store does not have as done are snapshotted by the SnapshotWorker (snapshot_worker.h): with --once before
 //    the stream, otherwise on a thread of its own while the stream runs, sharing the version counter through
@@ -17,7 +18,8 @@
 // continues from the current position and re-reads every selected table (sync_snapshots.h).
 //
 // DDL: parsed and replayed in stream order against the schema history (schema_tracker.h, schema_ddl_handler.h),
-// which every checkpoint carries; the first checkpoint's history is described just before its position.
+// which every checkpoint carries; the first checkpoint's history is the start's description of the source's
+// tables, taken just before its position is fixed.
 #pragma once
 
 #include <atomic>

@@ -7,6 +7,7 @@
 #include "clickhouse/sql_text.h"
 #include "clickhouse/type_mapping.h"
 #include "common/strings.h"
+#include "config/table_filter.h"
 #include "mysql/connection.h"
 #include "mysql/table_schema_loader.h"
 #include "pipeline/schema_tracker.h"
@@ -30,19 +31,13 @@ Result<uint64_t> query_number(ClickHouseConnection& connection, const std::strin
 
 }  // namespace
 
-Result<PreparedTables> prepare_selected_tables(const Config& config, ClickHouseDestination& destination,
-                                               ClickHouseConnection& connection) {
-  TRY_ASSIGN(Connection conn, Connection::open(ConnectOptions::from_source(config.source)));
-  TRY_ASSIGN(std::vector<SourceTableName> names, list_selected_tables(conn, config.tables));
+Result<PreparedTables> prepare_selected_tables(const Config& config, const schema::TableCatalog& source,
+                                               ClickHouseDestination& destination, ClickHouseConnection& connection) {
   PreparedTables out;
-  for (const auto& t : names) {
-    auto described = load_table_schema(conn, t.database, t.table);
-    if (!described.ok() && described.error().code() == ErrorCode::kNotFound) {
-      // Dropped or renamed since the listing: the stream replays that DDL on its target.
-      spdlog::warn("{} is gone from the source since it was listed: it is not snapshotted", t.qualified());
-      continue;
-    }
-    TRY_ASSIGN(schema::TableSchema schema, std::move(described));
+  for (const schema::TableName& name : source.tables()) {
+    if (!table_selected(config.tables, name.database, name.table)) continue;
+    const schema::TableSchema& schema = *source.find(name);
+    const SourceTableName t{name.database, name.table};
     TRY_ASSIGN(uint64_t exists, query_number(connection, "EXISTS TABLE " + target_text(config, t)));
     Status st = destination.create_if_missing(schema);
     if (!st.ok()) return std::move(st).error().context("creating the destination table of " + t.qualified());

@@ -13,6 +13,7 @@
 #include "pipeline/checkpoint.h"
 #include "pipeline/clickhouse_destination.h"
 #include "pipeline/snapshot_worker.h"
+#include "schema/table_catalog.h"
 #include "state/state_store.h"
 
 namespace mysql2ch::pipeline {
@@ -22,10 +23,11 @@ struct PreparedTables {
   std::vector<SelectedTable> existed;  // those whose destination table was there before
 };
 
-// Lists the selected source tables (schemas from information_schema now) and creates the destination table of
-// each that lacks one. A table dropped or renamed between the listing and its description is left out (logged).
-Result<PreparedTables> prepare_selected_tables(const Config& config, ClickHouseDestination& destination,
-                                               ClickHouseConnection& connection);
+// The selected tables of `source` (the source's tables as this start described them: SchemaTracker::seed), and
+// the destination table of each that lacks one, created with those columns. Tables in the order of
+// source.tables().
+Result<PreparedTables> prepare_selected_tables(const Config& config, const schema::TableCatalog& source,
+                                               ClickHouseDestination& destination, ClickHouseConnection& connection);
 
 // A new host resuming from the destination's checkpoint mirror: the tables whose destination table existed and
 // whose snapshot is marked complete there (`marked_done`, snapshot_marks.h) were copied by whoever wrote that

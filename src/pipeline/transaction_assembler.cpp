@@ -111,8 +111,7 @@ Status TransactionAssembler::on_query(const binlog::EventInfo& info, const binlo
     if (!xa.ok()) return std::move(xa).error().context(where_with_gtid(info));
     if (xa->has_value()) return on_xa_statement(info, q, **xa);
   }
-  const StatementKind kind = classify_statement(q.query);
-  if (kind.kind == StatementKind::Kind::kTransactionControl) return {};
+  if (is_transaction_control(q.query)) return {};
   if (in_begin_) {
     // Row-based logging leaves only transaction control inside BEGIN ... COMMIT; a statement here would be
     // statement-based replication of data, which cannot be mirrored exactly.
@@ -120,19 +119,14 @@ Status TransactionAssembler::on_query(const binlog::EventInfo& info, const binlo
                       "statement logged inside a transaction at {} (binlog_format must be ROW): {}", where(info),
                       q.query.substr(0, 200));
   }
-  // DDL: a transaction of its own.
+  // DDL (TRUNCATE included): a transaction of its own.
   if (!open_) begin(info);
   TRY(hand_over());
   TRY(batches_.flush_all());
-  if (kind.kind == StatementKind::Kind::kTruncate) {
-    const std::string db = kind.database.empty() ? std::string(q.database) : kind.database;
-    if (filter_.selected(db, kind.table)) TRY(batches_.truncate(db, kind.table));
-  } else {
-    static const std::function<Status()> kNoCheckpoint = [] { return Status(); };
-    const std::function<Status()> checkpoint = [this] { return checkpoint_here(); };
-    TRY_ASSIGN(bool changed, ddl_.on_ddl(q, where_with_gtid(info), checkpoint_here_ ? checkpoint : kNoCheckpoint));
-    checkpoint_requested_ = checkpoint_requested_ || changed;
-  }
+  static const std::function<Status()> kNoCheckpoint = [] { return Status(); };
+  const std::function<Status()> checkpoint = [this] { return checkpoint_here(); };
+  TRY_ASSIGN(bool changed, ddl_.on_ddl(q, where_with_gtid(info), checkpoint_here_ ? checkpoint : kNoCheckpoint));
+  checkpoint_requested_ = checkpoint_requested_ || changed;
   return end(info);
 }
 

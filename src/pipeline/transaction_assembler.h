@@ -50,8 +50,8 @@ namespace mysql2ch::pipeline {
 class DdlHandler {
  public:
   virtual ~DdlHandler() = default;
-  // A DDL statement (any QUERY event but transaction control and TRUNCATE), called at a transaction boundary
-  // with every earlier row flushed; `where` names the position for messages. `checkpoint_here` saves a
+  // A DDL statement (any QUERY event but transaction control, TRUNCATE included), called at a transaction
+  // boundary with every earlier row flushed; `where` names the position for messages. `checkpoint_here` saves a
   // checkpoint at the statement's start (the schema history not yet changed): a handler calls it before it
   // changes the destination, so that a restart replays the statement rather than the rows before it.
   // Returns whether the schema history changed.

@@ -199,6 +199,30 @@ TEST_P(DdlSyncTest, EachKindOfDdlKeepsTheMirrorExact) {
   expect_exact("t1");
 }
 
+TEST_P(DdlSyncTest, TruncateFollowsRenamesAndTheSelection) {
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10), (2, 'two', 20)", db_));
+  exec(fmt::format("INSERT INTO {}.t2 VALUES (1, 100), (2, 200)", db_));
+  exec(fmt::format("INSERT INTO {}.skipped VALUES (1, 1)", db_));
+  sync_once();
+  // The TRUNCATE names the table by its new name, unqualified (the statement's default database applies):
+  // rows from before the rename and rows after it but before the TRUNCATE vanish, rows after it stay.
+  exec(fmt::format("RENAME TABLE {}.t2 TO {}.t6", db_, db_));
+  exec(fmt::format("INSERT INTO {}.t6 VALUES (3, 300)", db_));
+  exec("USE " + db_);
+  exec("TRUNCATE t6");
+  exec(fmt::format("INSERT INTO {}.t6 VALUES (4, 400)", db_));
+  // An excluded table's TRUNCATE reaches no destination table.
+  exec(fmt::format("TRUNCATE TABLE {}.skipped", db_));
+  exec(fmt::format("INSERT INTO {}.skipped VALUES (2, 2)", db_));
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (3, 'three', 30)", db_));
+  sync_once();
+  expect_exact("t6");
+  EXPECT_EQ(destination_rows("t6", "1"), "4\t400\n");
+  expect_exact("t1");
+  EXPECT_FALSE(destination_has("t2"));
+  EXPECT_FALSE(destination_has("skipped"));
+}
+
 TEST_P(DdlSyncTest, NonConstantDefaultStopsAskingForAResnapshot) {
   exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10)", db_));
   sync_once();

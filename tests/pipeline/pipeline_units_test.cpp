@@ -1,10 +1,12 @@
-// Unit tests of the pipeline's pure parts: statement classification, owned row copies, checkpoint documents.
+// Unit tests of the pipeline's pure parts: transaction-control recognition, destination column comparison, owned
+// row copies, checkpoint documents.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 
 #include "pipeline/checkpoint.h"
+#include "pipeline/clickhouse_schema_applier.h"
 #include "pipeline/row_copy.h"
 #include "pipeline/state_checkpoint_store.h"
 #include "pipeline/statement_kind.h"
@@ -13,28 +15,53 @@
 namespace mysql2ch::pipeline {
 namespace {
 
-TEST(StatementKind, RecognisesTruncateWithQualifiersQuotesAndComments) {
-  auto k = classify_statement("TRUNCATE TABLE `shop`.`order items`");
-  EXPECT_EQ(k.kind, StatementKind::Kind::kTruncate);
-  EXPECT_EQ(k.database, "shop");
-  EXPECT_EQ(k.table, "order items");
-  k = classify_statement("/* app */ truncate t1");
-  EXPECT_EQ(k.kind, StatementKind::Kind::kTruncate);
-  EXPECT_EQ(k.database, "");
-  EXPECT_EQ(k.table, "t1");
-  k = classify_statement("-- note\n/*!40000 TRUNCATE */ TABLE a.`b``c`");
-  EXPECT_EQ(k.kind, StatementKind::Kind::kTruncate);
-  EXPECT_EQ(k.database, "a");
-  EXPECT_EQ(k.table, "b`c");
+TEST(TransactionControl, RecognisesSavepointsAndXaThroughCommentsAndNothingElse) {
+  const struct {
+    const char* sql;
+    bool control;
+  } cases[] = {
+      {"SAVEPOINT sp1", true},
+      {"release savepoint sp1", true},
+      {"ROLLBACK TO SAVEPOINT sp1", true},
+      {"rollback to sp1", true},
+      {"XA START 'x'", true},
+      {"/* app */ SAVEPOINT `a b`", true},
+      {"-- note\n# other\nROLLBACK /* c */ TO sp", true},
+      {"/*!50003 SAVEPOINT */ sp", true},
+      // TRUNCATE is a DDL statement: the DDL handler applies it with the schema history's names.
+      {"TRUNCATE TABLE `shop`.`order items`", false},
+      {"/*!40000 TRUNCATE */ TABLE a.b", false},
+      {"ALTER TABLE t ADD c INT", false},
+      // Transaction ends: the QueryEvent itself says so.
+      {"ROLLBACK", false},
+      {"ROLLBACK WORK", false},
+      {"CREATE TABLE savepoint_log (id INT)", false},
+      {"`savepoint`", false},
+      {"/* SAVEPOINT */ DROP TABLE t", false},
+      {"-- SAVEPOINT", false},
+      {"", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(is_transaction_control(c.sql), c.control) << c.sql;
 }
 
-TEST(StatementKind, SeparatesTransactionControlFromDdl) {
-  EXPECT_EQ(classify_statement("SAVEPOINT sp1").kind, StatementKind::Kind::kTransactionControl);
-  EXPECT_EQ(classify_statement("ROLLBACK TO SAVEPOINT sp1").kind, StatementKind::Kind::kTransactionControl);
-  EXPECT_EQ(classify_statement("XA START 'x'").kind, StatementKind::Kind::kTransactionControl);
-  EXPECT_EQ(classify_statement("ALTER TABLE t ADD c INT").kind, StatementKind::Kind::kOther);
-  EXPECT_EQ(classify_statement("ROLLBACK").kind, StatementKind::Kind::kOther);
-  EXPECT_EQ(classify_statement("").kind, StatementKind::Kind::kOther);
+TEST(ColumnDifferences, NamesEachMissingRetypedAndExtraColumnIgnoringOrderAndSpacing) {
+  TargetTable expected;
+  expected.name = {"d", "t"};
+  expected.columns.push_back(MappedColumn{.name = "id", .type = "Int32"});
+  expected.columns.push_back(MappedColumn{.name = "at", .type = "DateTime64(6, 'UTC')"});
+  expected.columns.push_back(MappedColumn{.name = "v", .type = "Nullable(String)"});
+  // Another order, the added columns, and the spacing of another ClickHouse version: no difference.
+  const std::vector<std::pair<std::string, std::string>> same = {
+      {"v", "Nullable(String)"}, {"_version", "UInt64"}, {"at", "DateTime64(6,'UTC')"}, {"id", "Int32"},
+      {"_is_deleted", "UInt8"}};
+  EXPECT_TRUE(column_differences(expected, same).empty());
+  const std::vector<std::pair<std::string, std::string>> changed = {
+      {"id", "Int64"}, {"w", "Int8"}, {"_version", "UInt64"}, {"v", "Nullable(String)"}, {"x", "String"}};
+  EXPECT_EQ(column_differences(expected, changed),
+            (std::vector<std::string>{"id is Int64 instead of Int32", "at DateTime64(6, 'UTC') is missing",
+                                      "w Int8 is extra", "x String is extra"}));
+  // A table that does not exist lacks every column.
+  EXPECT_EQ(column_differences(expected, {}).size(), 3u);
 }
 
 TEST(RowStore, CopiesOutliveTheSourceBuffer) {
