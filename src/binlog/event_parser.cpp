@@ -384,6 +384,7 @@ Status EventParser::State::query(std::span<const uint8_t> body, uint8_t ph, bool
                                  EventHandler& handler) {
   ByteReader r(body, kEventHeaderSize);
   QueryEvent q;
+  if (info.header != nullptr) q.start_seconds = info.header->timestamp;
   uint8_t db_len;
   uint16_t status_len;
   TRY(r.le(q.thread_id, "thread id"));
@@ -441,13 +442,13 @@ Status EventParser::State::query(std::span<const uint8_t> body, uint8_t ph, bool
         }
         break;
       }
-      case 13: TRY(s.skip(3, "microseconds")); break;
+      case 13: { uint64_t v; TRY(s.uint_le(3, v, "microseconds")); q.start_microseconds = static_cast<uint32_t>(v); break; }
       case 16: TRY(s.skip(1, "explicit_defaults_for_timestamp")); break;
       case 17: { uint64_t v; TRY(s.le(v, "ddl xid")); q.ddl_xid = v; break; }
       case 18: TRY(s.skip(2, "default utf8mb4 collation")); break;
       case 19: TRY(s.skip(1, "sql_require_primary_key")); break;
       case 20: TRY(s.skip(1, "default_table_encryption")); break;
-      case 128: TRY(s.skip(3, "hrnow")); break;
+      case 128: { uint64_t v; TRY(s.uint_le(3, v, "hrnow")); q.start_microseconds = static_cast<uint32_t>(v); break; }
       case 129: TRY(s.skip(8, "xid")); break;
       case 130: TRY(s.skip(1, "gtid flags3")); break;
       default: known = false; break;

@@ -103,6 +103,10 @@ struct QueryEvent {
   std::optional<uint16_t> client_charset, connection_collation, server_collation;
   std::optional<uint16_t> database_collation;
   std::string_view time_zone;
+  uint32_t start_seconds = 0;  // the event header's timestamp: when the statement started (seconds since the epoch)
+  // Q_MICROSECONDS (MySQL) / Q_HRNOW (MariaDB): the microseconds of the statement's start, logged when the
+  // statement used them (e.g. CURRENT_TIMESTAMP(6)); with start_seconds, the instant NOW(6) returned.
+  std::optional<uint32_t> start_microseconds;
   std::optional<uint64_t> ddl_xid;  // MySQL Q_DDL_LOGGED_WITH_XID: an atomic DDL committed with this xid
 
   bool is_begin() const { return query == "BEGIN"; }

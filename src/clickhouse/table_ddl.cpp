@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "clickhouse/row_binary.h"
 #include "clickhouse/sql_text.h"
+#include "schema/column_default.h"
 
 namespace mysql2ch {
 namespace {
@@ -116,86 +118,61 @@ bool widens(const MappedColumn& from, const MappedColumn& to, std::string& why) 
 }
 
 
-// MySQL's DEFAULT literal as the text the server stores: a quoted string (its escapes undone), a number, or
-// nullopt for anything else (functions, expressions, introducers, hex and bit literals).
-std::optional<std::string> literal_text(std::string_view lit, bool& is_null, bool& quoted) {
-  is_null = false;
-  quoted = false;
-  if (lit.size() == 4 && (lit[0] == 'N' || lit[0] == 'n') && (lit[1] == 'U' || lit[1] == 'u') &&
-      (lit[2] == 'L' || lit[2] == 'l') && (lit[3] == 'L' || lit[3] == 'l')) {
-    is_null = true;
-    return std::string();
-  }
-  if (lit.size() >= 2 && (lit.front() == '\'' || lit.front() == '"') && lit.back() == lit.front()) {
-    const char q = lit.front();
-    std::string out;
-    for (size_t k = 1; k + 1 < lit.size(); ++k) {
-      const char ch = lit[k];
-      if (ch == q) {
-        if (k + 2 < lit.size() && lit[k + 1] == q) {
-          out.push_back(q);
-          ++k;
-          continue;
-        }
-        return std::nullopt;  // adjacent literals ('a' 'b'): not handled
-      }
-      if (ch == '\\' && k + 2 < lit.size()) {
-        const char e = lit[++k];
-        switch (e) {
-          case '0': out.push_back('\0'); break;
-          case 'n': out.push_back('\n'); break;
-          case 'r': out.push_back('\r'); break;
-          case 't': out.push_back('\t'); break;
-          case 'b': out.push_back('\b'); break;
-          case 'Z': out.push_back('\x1a'); break;
-          default: out.push_back(e); break;  // \\ \' \" and any other character stand for themselves
-        }
-        continue;
-      }
-      out.push_back(ch);
+// A ClickHouse string literal of any bytes: printable ASCII as is, every other byte as \xHH (ClickHouse reads
+// the escape as that byte; a raw NUL or control byte in the query text would not survive every transport).
+std::string byte_literal(std::string_view bytes) {
+  std::string out = "'";
+  for (char ch : bytes) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == '\'' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (u < 0x20 || u >= 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += ch;
     }
-    quoted = true;
+  }
+  out += '\'';
+  return out;
+}
+
+// Reads RowBinary written by RowBinaryEncoder back into the literal text ClickHouse parses into the same value.
+class RowBinaryLiteral {
+ public:
+  explicit RowBinaryLiteral(std::string_view bytes) : bytes_(bytes) {}
+
+  template <typename T>
+  T fixed() {
+    T v{};
+    if (bytes_.size() >= sizeof(T)) {
+      __builtin_memcpy(&v, bytes_.data(), sizeof(T));
+      bytes_.remove_prefix(sizeof(T));
+    }
+    return v;
+  }
+
+  std::string_view string() {
+    uint64_t size = 0;
+    for (int shift = 0; !bytes_.empty(); shift += 7) {
+      const auto b = static_cast<uint8_t>(bytes_.front());
+      bytes_.remove_prefix(1);
+      size |= uint64_t{b & 0x7fu} << shift;
+      if ((b & 0x80) == 0) break;
+    }
+    const std::string_view out = bytes_.substr(0, size);
+    bytes_.remove_prefix(out.size());
     return out;
   }
-  std::string_view rest = lit;
-  if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) rest.remove_prefix(1);
-  if (rest.empty()) return std::nullopt;
-  for (char ch : rest) {
-    const bool ok = (ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == 'E' || ch == '-' || ch == '+';
-    if (!ok) return std::nullopt;
-  }
-  if (rest.front() < '0' || rest.front() > '9') {
-    if (rest.front() != '.') return std::nullopt;
-  }
-  return std::string(lit);
-}
 
-bool is_plain_integer(std::string_view text) {
-  std::string_view rest = text;
-  if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) rest.remove_prefix(1);
-  if (rest.empty()) return false;
-  return std::all_of(rest.begin(), rest.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-}
+ private:
+  std::string_view bytes_;
+};
 
-bool is_plain_number(std::string_view text) {
-  std::string_view rest = text;
-  if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) rest.remove_prefix(1);
-  bool digits = false, dot = false, exponent = false;
-  for (size_t k = 0; k < rest.size(); ++k) {
-    const char ch = rest[k];
-    if (ch >= '0' && ch <= '9') {
-      digits = true;
-    } else if (ch == '.' && !dot && !exponent) {
-      dot = true;
-    } else if ((ch == 'e' || ch == 'E') && digits && !exponent) {
-      exponent = true;
-      digits = false;
-      if (k + 1 < rest.size() && (rest[k + 1] == '-' || rest[k + 1] == '+')) ++k;
-    } else {
-      return false;
-    }
-  }
-  return digits;
+std::string date_text(int64_t days) {
+  schema::Temporal t;
+  schema::civil_from_days(days, t);
+  return fmt::format("{:04}-{:02}-{:02}", t.year, t.month, t.day);
 }
 
 }  // namespace
@@ -360,45 +337,74 @@ Statements rename_table_statements(const TargetTable& from, const TargetTable& t
   return out;
 }
 
-Result<std::string> column_default_expression(const MappedColumn& c, const std::optional<std::string>& mysql_default) {
-  const auto e = c.encoding;
-  const bool integer = e == ColumnEncoding::kInt8 || e == ColumnEncoding::kInt16 || e == ColumnEncoding::kInt32 ||
-                       e == ColumnEncoding::kInt64 || e == ColumnEncoding::kUInt8 || e == ColumnEncoding::kUInt16 ||
-                       e == ColumnEncoding::kUInt32 || e == ColumnEncoding::kUInt64;
-  const bool number = integer || e == ColumnEncoding::kFloat32 || e == ColumnEncoding::kFloat64 ||
-                      e == ColumnEncoding::kDecimal;
-  const bool label = e == ColumnEncoding::kEnum8 || e == ColumnEncoding::kEnum16 || e == ColumnEncoding::kEnumText;
-  const auto refuse = [&](std::string_view why) {
-    return make_error(ErrorCode::kUnsupported, "column {} ({}) added with {}: {}", clickhouse_identifier(c.name),
-                      c.type, mysql_default ? "DEFAULT " + *mysql_default : std::string("no DEFAULT"), why);
-  };
-  if (!mysql_default) {
-    // MySQL's implicit default: NULL, else 0 / '' / the first ENUM label, which is also ClickHouse's.
-    if (c.nullable || number || label || e == ColumnEncoding::kText || e == ColumnEncoding::kSetText) return std::string();
-    return refuse("MySQL's implicit default for this type (e.g. a zero date) is not ClickHouse's");
+Result<std::string> column_default_expression(const MappedColumn& c, const schema::ColumnDef& column,
+                                              const std::optional<std::string>& mysql_default,
+                                              const schema::StatementClock& statement) {
+  std::string storage;
+  TRY_ASSIGN(const schema::Value value, schema::added_column_value(column, mysql_default, statement, storage));
+  if (value.kind == schema::ValueKind::kNull && c.nullable) return std::string();  // ClickHouse's own default
+  // The rows' own encoder decides what is stored (date policies, BINARY padding, SET order, ENUM index), so the
+  // existing rows hold exactly what a row event with this value would have written.
+  RowBinaryEncoder encoder;
+  std::string bytes;
+  const Status encoded = encoder.append(c, column, value, bytes);
+  if (!encoded.ok()) {
+    return make_error(ErrorCode::kUnsupported, "column {} ({}) added with {}: the value cannot be stored: {}",
+                      clickhouse_identifier(c.name), c.type,
+                      mysql_default ? "DEFAULT " + *mysql_default : std::string("no DEFAULT"),
+                      encoded.error().message());
   }
-  bool is_null = false, quoted = false;
-  const auto text = literal_text(*mysql_default, is_null, quoted);
-  if (!text) return refuse("the default is not a constant, so the rows the table had got a value only the source knows");
-  if (is_null) {
-    if (c.nullable) return std::string();
-    return refuse("DEFAULT NULL on a column that is not nullable");
+  RowBinaryLiteral in(bytes);
+  if (c.nullable && in.fixed<uint8_t>() != 0) return std::string();  // a date policy made it NULL
+  const auto cast = [&](const std::string& literal) { return fmt::format("CAST({} AS {})", literal, c.type); };
+  const auto number = [&](auto v) { return cast(fmt::format("'{}'", v)); };
+  switch (c.encoding) {
+    case ColumnEncoding::kInt8: return number(static_cast<int>(in.fixed<int8_t>()));
+    case ColumnEncoding::kInt16: return number(in.fixed<int16_t>());
+    case ColumnEncoding::kInt32: return number(in.fixed<int32_t>());
+    case ColumnEncoding::kInt64:
+    case ColumnEncoding::kTimeMicros: return number(in.fixed<int64_t>());
+    case ColumnEncoding::kUInt8: return number(static_cast<unsigned>(in.fixed<uint8_t>()));
+    case ColumnEncoding::kUInt16: return number(in.fixed<uint16_t>());
+    case ColumnEncoding::kUInt32: return number(in.fixed<uint32_t>());
+    case ColumnEncoding::kUInt64: return number(in.fixed<uint64_t>());
+    case ColumnEncoding::kFloat32: return number(in.fixed<float>());  // shortest text that reads back the same
+    case ColumnEncoding::kFloat64: return number(in.fixed<double>());
+    case ColumnEncoding::kDecimal: return cast(fmt::format("'{}'", value.decimal()));  // exact digits at scale
+    case ColumnEncoding::kDate32: return cast(fmt::format("'{}'", date_text(in.fixed<int32_t>())));
+    case ColumnEncoding::kDateTime64: {
+      const int64_t ticks = in.fixed<int64_t>();
+      int64_t per_second = 1;
+      for (unsigned k = 0; k < c.scale; ++k) per_second *= 10;
+      const int64_t seconds = ticks >= 0 ? ticks / per_second : -((-ticks + per_second - 1) / per_second);
+      const int64_t fraction = ticks - seconds * per_second;
+      const int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+      const int64_t in_day = seconds - days * 86400;
+      std::string text = fmt::format("{} {:02}:{:02}:{:02}", date_text(days), in_day / 3600, in_day / 60 % 60,
+                                     in_day % 60);
+      if (c.scale > 0) text += fmt::format(".{:0{}}", fraction, c.scale);
+      return cast(fmt::format("'{}'", text));
+    }
+    case ColumnEncoding::kEnum8:
+    case ColumnEncoding::kEnum16: {
+      const int64_t index = c.encoding == ColumnEncoding::kEnum8 ? in.fixed<int8_t>() : in.fixed<int16_t>();
+      const std::string_view label = index == 0 ? std::string_view() : std::string_view(column.labels[index - 1]);
+      return cast(byte_literal(label));
+    }
+    case ColumnEncoding::kDecimalText:
+    case ColumnEncoding::kDateText:
+    case ColumnEncoding::kDateTimeText:
+    case ColumnEncoding::kText:
+    case ColumnEncoding::kBytes:
+    case ColumnEncoding::kEnumText:
+    case ColumnEncoding::kSetText:
+    case ColumnEncoding::kJsonText:
+    case ColumnEncoding::kGeometry: return cast(byte_literal(in.string()));
+    case ColumnEncoding::kVector: break;
   }
-  const std::string cast = fmt::format("CAST({} AS {})", clickhouse_string(*text), c.type);
-  if (integer) {
-    if (is_plain_integer(*text)) return cast;
-    return refuse("the default is not a plain integer");
-  }
-  if (number) {
-    if (is_plain_number(*text)) return cast;
-    return refuse("the default is not a plain number");
-  }
-  if (label) {
-    if (quoted) return cast;
-    return refuse("an ENUM default given by number");
-  }
-  if (e == ColumnEncoding::kText) return cast;
-  return refuse("a default of this type cannot be reproduced exactly in ClickHouse");
+  return make_error(ErrorCode::kUnsupported, "column {} ({}) added with {}: a default of this type cannot be "
+                    "reproduced exactly; re-snapshot the table", clickhouse_identifier(c.name), c.type,
+                    mysql_default ? "DEFAULT " + *mysql_default : std::string("no DEFAULT"));
 }
 
 Statements truncate_table_statements(const TargetTable& table) {

@@ -21,6 +21,8 @@
 #include "clickhouse/capabilities.h"
 #include "clickhouse/type_mapping.h"
 #include "common/result.h"
+#include "schema/column.h"
+#include "schema/column_default.h"
 
 namespace mysql2ch {
 
@@ -49,13 +51,17 @@ Result<Statements> add_column_statements(const TargetTable& after, size_t index,
                                          std::string_view default_expression = {});
 
 // The ClickHouse DEFAULT expression that gives the rows a table already has the value MySQL gives them when
-// `column` is added with `mysql_default` (the DEFAULT clause as written; nullopt: none). Returns "" when
-// ClickHouse's own default for the type is that value (NULL for a nullable column, 0 / '' for numbers and
-// strings without a DEFAULT). Constants of numbers, decimals, strings and ENUM labels are exact (a CAST of the
-// literal's text); a DEFAULT that is not a constant (CURRENT_TIMESTAMP, an expression) or a constant of a type
-// whose text ClickHouse would read differently (temporals, binary strings, SET, BIT, …) is kUnsupported naming
-// the column: the existing rows' values are then known only to the source.
-Result<std::string> column_default_expression(const MappedColumn& column, const std::optional<std::string>& mysql_default);
+// `column` (mapped as `mapped`) is added with `mysql_default` (the DEFAULT clause as written; nullopt: none),
+// by a statement the binlog describes as `statement` (time zone, start time). Returns "" when
+// that value is NULL in a Nullable column (ClickHouse's own default). The value is read by
+// schema::added_column_value (column_default.h: which literals are exact, and why the others are refused), then
+// encoded by the rows' RowBinaryEncoder (so destination.zero_dates / out_of_range_dates, BINARY padding, ENUM
+// indexes and SET order apply exactly as to row events), and that encoding is spelled as a CAST of a literal
+// ClickHouse parses back into the same value. What cannot be exact is kUnsupported naming the column and what
+// to do; the caller stops the stream with the statement and its position.
+Result<std::string> column_default_expression(const MappedColumn& mapped, const schema::ColumnDef& column,
+                                              const std::optional<std::string>& mysql_default,
+                                              const schema::StatementClock& statement);
 
 // DROP COLUMN `name`, which `before` has and `after` no longer has. Primary-key columns cannot be dropped.
 Result<Statements> drop_column_statements(const TargetTable& before, const TargetTable& after, std::string_view name,

@@ -139,12 +139,14 @@ Status ClickHouseSchemaApplier::rename_table(const schema::TableSchema& from, co
 }
 
 Status ClickHouseSchemaApplier::add_column(const schema::TableSchema& after, size_t index,
-                                           const std::optional<std::string>& mysql_default) {
+                                           const std::optional<std::string>& mysql_default,
+                                           const schema::StatementClock& statement) {
   TRY_ASSIGN(ServerCapabilities caps, connection_.capabilities());
   TRY_ASSIGN(TargetTable target, map(after));
   TRY_ASSIGN(auto existing, destination_columns(connection_, target.name));
   if (has_column(existing, target.columns[index].name)) return run(refresh_view_statements(target, caps));
-  TRY_ASSIGN(std::string default_expression, column_default_expression(target.columns[index], mysql_default));
+  TRY_ASSIGN(std::string default_expression, column_default_expression(target.columns[index], after.columns[index],
+                                                                               mysql_default, statement));
   TRY_ASSIGN(Statements statements, add_column_statements(target, index, caps, default_expression));
   return run(statements);
 }

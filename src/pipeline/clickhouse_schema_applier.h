@@ -54,8 +54,10 @@ class ClickHouseSchemaApplier {
   // first (as in create_table).
   Status rename_table(const schema::TableSchema& from, const schema::TableSchema& to);
 
-  // `after` is the table with the new column at `index`; `mysql_default` its DEFAULT clause as written.
-  Status add_column(const schema::TableSchema& after, size_t index, const std::optional<std::string>& mysql_default);
+  // `after` is the table with the new column at `index`; `mysql_default` its DEFAULT clause as written;
+  // `statement` what the binlog says of the statement's time zone and start (for temporal defaults).
+  Status add_column(const schema::TableSchema& after, size_t index, const std::optional<std::string>& mysql_default,
+                    const schema::StatementClock& statement);
   Status drop_column(const schema::TableSchema& before, const schema::TableSchema& after, const std::string& name);
   // `after.columns[index]` is the changed column, of the same name in `before`.
   Status modify_column(const schema::TableSchema& before, const schema::TableSchema& after, size_t index);

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -157,7 +158,7 @@ Status TrackingDdlHandler::refuse_or_skip(const Error& error, std::string_view s
 }
 
 Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::string& where,
-                                        const std::function<Status()>& checkpoint_here) {
+                                        const CheckpointHere& checkpoint_here) {
   const std::string database(q.database);
   auto text = statement_utf8(q);
   if (!text.ok()) {
@@ -199,27 +200,34 @@ Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::
     TRY(refuse_or_skip(changes.error(), *text, where, selected));
     return false;
   }
-  bool touches_destination = false;
+  // The selected tables this statement changes in the destination (a rename names both).
+  std::vector<TableName> changed;
+  const auto note = [&](const TableName& t) {
+    if (filter_.selected(t.database, t.table) && std::find(changed.begin(), changed.end(), t) == changed.end()) {
+      changed.push_back(t);
+    }
+  };
   for (const auto& change : *changes) {
     std::visit(
         [&](const auto& c) {
           using T = std::decay_t<decltype(c)>;
           if constexpr (std::is_same_v<T, schema::TableRenamed>) {
-            touches_destination = touches_destination || filter_.selected(c.from.database, c.from.table) ||
-                                  filter_.selected(c.to.database, c.to.table);
+            note(c.from);
+            note(c.to);
           } else {
-            touches_destination = touches_destination || filter_.selected(c.table.database, c.table.table);
+            note(c.table);
           }
         },
         change);
   }
   // TRUNCATE changes rows only (see the header): the history and its checkpoints stay as they are.
   const bool rows_only = std::holds_alternative<schema::TruncateTable>(*parsed);
-  if (touches_destination) {
+  if (!changed.empty()) {
     spdlog::info("DDL at {}: {}", where, text->substr(0, 300));
     // A restart after an interruption below replays this statement (not the rows before it) from here.
-    if (!rows_only) TRY(checkpoint_here());
-    TRY(apply_changes(*changes, tracker_.catalog(), where));
+    if (!rows_only) TRY(checkpoint_here(changed));
+    TRY(apply_changes(*changes, tracker_.catalog(), where,
+                      schema::StatementClock{q.time_zone, q.start_seconds, q.start_microseconds}));
   }
   if (rows_only) return false;
   next.set_position(where);
@@ -228,7 +236,8 @@ Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::
 }
 
 Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>& changes,
-                                         const schema::TableCatalog& before, const std::string& where) {
+                                         const schema::TableCatalog& before, const std::string& where,
+                                         const schema::StatementClock& statement) {
   std::map<TableName, WorkingTable> working;
   const auto table = [&](const TableName& name) -> Result<WorkingTable*> {
     auto it = working.find(name);
@@ -338,7 +347,7 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       }
       w->schema.columns.insert(w->schema.columns.begin() + static_cast<std::ptrdiff_t>(at), added->column);
       w->rekey();
-      TRY(context(retried([&] { return destination_.add_column(w->schema, at, added->default_value); }), name,
+      TRY(context(retried([&] { return destination_.add_column(w->schema, at, added->default_value, statement); }), name,
                   fmt::format("ADD COLUMN `{}`{}", added->column.name,
                               added->default_value ? " DEFAULT " + *added->default_value : "")));
     } else if (const auto* dropped = std::get_if<schema::ColumnDropped>(&change)) {

@@ -5,9 +5,10 @@
 // Per change, for a selected table: CREATE → create the target; DROP → drop it; TRUNCATE → empty it in stream
 // order (TableBatches::truncate); RENAME → rename it (a table leaving the selection is dropped; one entering it
 // is refused, its rows were never copied); ADD/DROP/MODIFY/RENAME COLUMN → the matching ALTER (ADD with the
-// exact DEFAULT the existing rows got); a change that needs the table reloaded (non-constant DEFAULT, partition
-// maintenance, CREATE … SELECT, primary key change, a narrowing MODIFY, …) stops the stream naming the table,
-// the change, the position and "re-snapshot".
+// exact DEFAULT the existing rows got: constants, and CURRENT_TIMESTAMP from the statement's logged start, see
+// schema/column_default.h); a change that needs the table reloaded (a DEFAULT the binlog does not determine,
+// partition maintenance, CREATE … SELECT, primary key change, a narrowing MODIFY, …) stops the stream naming the
+// table, the change, the position and "re-snapshot".
 //
 // TRUNCATE leaves the schema history as it was, so it neither takes a checkpoint before it nor asks for one
 // after it (on_ddl returns false): a restart that replays the rows before it replays the TRUNCATE too. That
@@ -41,7 +42,7 @@ class TrackingDdlHandler final : public DdlHandler {
                      TableFilter& filter, UnparseableDdl on_unparseable);
 
   Result<bool> on_ddl(const binlog::QueryEvent& query, const std::string& where,
-                      const std::function<Status()>& checkpoint_here) override;
+                      const CheckpointHere& checkpoint_here) override;
   Result<schema::TableSchema> rows_schema(const schema::TableSchema& table_map, const std::string& where) override;
   const std::string& schema_history() override { return tracker_.history(); }
 
@@ -55,8 +56,9 @@ class TrackingDdlHandler final : public DdlHandler {
   Status refuse_or_skip(const Error& error, std::string_view statement, const std::string& where,
                         const std::vector<std::string>& selected);
   bool names_selected_table(std::string_view statement, const std::string& database);
+  // `statement`: the statement's logged time zone and start (for temporal defaults of added columns).
   Status apply_changes(const std::vector<schema::TableChange>& changes, const schema::TableCatalog& before,
-                       const std::string& where);
+                       const std::string& where, const schema::StatementClock& statement);
 
   SchemaTracker& tracker_;
   ClickHouseSchemaApplier& destination_;

@@ -38,8 +38,10 @@ int64_t StreamRunner::lag_ms() const {
 Status StreamRunner::checkpoint() {
   flushing_boundary_.reset();
   acknowledged_.reset();
-  return checkpoints_.checkpoint(source_.committed_position(), assembler_.next_version(), assembler_.last_commit_us(),
-                                 assembler_.schema_history());
+  TRY(checkpoints_.checkpoint(source_.committed_position(), assembler_.next_version(), assembler_.last_commit_us(),
+                              assembler_.schema_history()));
+  assembler_.checkpoint_saved();
+  return {};
 }
 
 StreamRunner::Boundary StreamRunner::boundary_here() const {
@@ -66,6 +68,9 @@ Status StreamRunner::periodic_checkpoint() {
   if (acknowledged_ && acknowledged_->next_version > checkpoints_.last().next_version) {
     Boundary b = std::move(*acknowledged_);
     acknowledged_.reset();
+    // Not reported to the assembler (checkpoint_saved()): this checkpoint is behind the current position, so the
+    // tables changed since the previous report still include every table a restart from here would replay rows
+    // of; the assembler's set stays a superset, which only makes it more cautious.
     return checkpoints_.checkpoint_acknowledged(b.position, b.next_version, b.last_commit_us,
                                                 std::move(b.schema_history));
   }

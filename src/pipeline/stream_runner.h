@@ -10,7 +10,8 @@
 // two inserts and lift the lag's tail). Without such a boundary the periodic checkpoint flushes everything first.
 //
 // Checkpoints also come right before a DDL that changes the destination (at the statement's start, through the
-// assembler's checkpoint_here) and right after any DDL that changed the schema history.
+// assembler's checkpoint_here) and right after any DDL that changed the schema history. Every checkpoint saved
+// is reported to the assembler (checkpoint_saved()), which tracks what a restart from the last one replays.
 //
 // Lag = now - commit time of the last applied transaction; 0 while the source sends heartbeats at a
 // transaction boundary with nothing unapplied (idle and caught up). Logged every `lag_log_interval`.

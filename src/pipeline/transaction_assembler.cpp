@@ -123,25 +123,52 @@ Status TransactionAssembler::on_query(const binlog::EventInfo& info, const binlo
   if (!open_) begin(info);
   TRY(hand_over());
   TRY(batches_.flush_all());
-  static const std::function<Status()> kNoCheckpoint = [] { return Status(); };
-  const std::function<Status()> checkpoint = [this] { return checkpoint_here(); };
-  TRY_ASSIGN(bool changed, ddl_.on_ddl(q, where_with_gtid(info), checkpoint_here_ ? checkpoint : kNoCheckpoint));
+  const DdlHandler::CheckpointHere checkpoint = [this](const std::vector<schema::TableName>& tables) {
+    return checkpoint_here(tables);
+  };
+  TRY_ASSIGN(bool changed, ddl_.on_ddl(q, where_with_gtid(info), checkpoint));
   checkpoint_requested_ = checkpoint_requested_ || changed;
   return end(info);
 }
 
 Status TransactionAssembler::on_xid(const binlog::EventInfo& info, uint64_t) { return end(info); }
 
-Status TransactionAssembler::checkpoint_here() {
-  if (prepared_rows_ != 0) {
-    return make_error(ErrorCode::kUnsupported,
-                      "a DDL needs a checkpoint while the prepared XA transaction {} is undecided; a checkpoint "
-                      "there would lose its rows on a restart. Commit or roll back the XA transaction on the "
-                      "source before running DDL on replicated tables; to go on past this point, snapshot the "
-                      "tables again",
-                      oldest_prepared_xa());
+namespace {
+std::string table_key(std::string_view database, std::string_view table) {
+  std::string key(database);
+  key += '\x1f';  // not in identifiers' text as the server logs them
+  key += table;
+  return key;
+}
+}  // namespace
+
+Status TransactionAssembler::checkpoint_here(const std::vector<schema::TableName>& changed) {
+  if (!checkpoint_here_) return {};  // a stream that never checkpoints has nothing to keep exact
+  if (prepared_rows_ == 0) {
+    TRY(checkpoint_here_());
+    checkpoint_saved();
+    return {};
   }
-  return checkpoint_here_();
+  // No checkpoint can pass the prepared transaction's start; the last saved one is the restart point. The
+  // statement may go on without a new one exactly when a restart from there replays nothing of the changed
+  // tables before this statement (the header says why).
+  for (const schema::TableName& t : changed) {
+    if (changed_since_checkpoint_.contains(table_key(t.database, t.table))) {
+      return make_error(ErrorCode::kUnsupported,
+                        "a DDL on {}.{} needs a checkpoint at its start while the prepared XA transaction {} is "
+                        "undecided, and the table had rows (or another DDL) since the last checkpoint: a checkpoint "
+                        "here would lose the prepared rows on a restart, and a restart from the last one would "
+                        "replay those rows into the changed table. Commit or roll back the XA transaction on the "
+                        "source before running DDL on replicated tables; to go on past this point, snapshot the "
+                        "tables again",
+                        t.database, t.table, oldest_prepared_xa());
+    }
+  }
+  for (const schema::TableName& t : changed) changed_since_checkpoint_.insert(table_key(t.database, t.table));
+  spdlog::info("DDL applied without a checkpoint at its start (the prepared XA transaction {} is undecided); the "
+               "changed tables had no rows since the last checkpoint, which a restart replays from",
+               oldest_prepared_xa());
+  return {};
 }
 
 std::string TransactionAssembler::oldest_prepared_xa() const {
@@ -264,6 +291,8 @@ bool TransactionAssembler::wants_rows(const binlog::TableMap& map) {
   if (!filter_.selected(map.schema.database, map.schema.table)) return false;
   if (table_index_.find(map.table_id) == table_index_.end()) {
     table_index_.emplace(map.table_id, static_cast<uint32_t>(tables_.size()));
+    // Once per table and transaction; kept even if the transaction is discarded (it comes again).
+    changed_since_checkpoint_.insert(table_key(map.schema.database, map.schema.table));
     tables_.push_back(checked_);
   } else {
     tables_[table_index_[map.table_id]] = checked_;

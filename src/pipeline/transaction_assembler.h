@@ -18,7 +18,21 @@
 // one_phase set, or MariaDB's plain transaction) commits like XID. An XA transaction is never handed over in
 // parts (spill_bytes does not apply to it). While a prepared XA transaction holds rows of selected tables,
 // checkpoint_allowed() is false: a checkpoint must stay at or before its start, or a restart would never see its
-// rows again; a DDL whose handler needs a checkpoint then is an error naming the XID.
+// rows again.
+//
+// A DDL that changes the destination normally checkpoints at its start, so that a restart replays the statement
+// against a destination that has at most this statement applied, and never rows of the old layout into the new
+// one (ClickHouseDestination::open() refuses such rows). While a prepared XA transaction holds rows that
+// checkpoint cannot be saved; the DDL then goes on without it when none of the tables it changes has had a row
+// (handed over, or held by a prepared XA transaction) or another checkpoint-less DDL since the last saved
+// checkpoint. A restart from that older checkpoint then replays, for those tables, only this statement, which
+// the schema applier completes idempotently against the evolved destination (it reads what the destination
+// has first), and then rows of the new layout; the other tables' layouts did not change, so their replayed rows
+// are the usual idempotent re-delivery. Otherwise it is an error naming the XID and the table. Both MySQL 9.x
+// and MariaDB 10.11 keep a prepared XA transaction's metadata locks (even after its session has gone), so a DDL
+// on a table the XA transaction holds rows of waits for XA COMMIT/ROLLBACK on the source and does not reach the
+// stream first; that error is for the remaining case, rows of the table since the checkpoint outside the XA
+// transaction. This also means held rows are never of an older layout than their table at XA COMMIT.
 //
 // Tables the filter does not select are declined in wants_rows(), so their row images are never decoded; the
 // TABLE_MAP of a selected table is checked against the schema history (DdlHandler::rows_schema), whose schema
@@ -36,6 +50,7 @@
 #include <utility>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "binlog/event_parser.h"
@@ -43,6 +58,7 @@
 #include "pipeline/table_batches.h"
 #include "pipeline/table_filter.h"
 #include "pipeline/xa_statement.h"
+#include "schema/ddl_statements.h"
 
 namespace mysql2ch::pipeline {
 
@@ -51,12 +67,15 @@ class DdlHandler {
  public:
   virtual ~DdlHandler() = default;
   // A DDL statement (any QUERY event but transaction control, TRUNCATE included), called at a transaction
-  // boundary with every earlier row flushed; `where` names the position for messages. `checkpoint_here` saves a
-  // checkpoint at the statement's start (the schema history not yet changed): a handler calls it before it
-  // changes the destination, so that a restart replays the statement rather than the rows before it.
+  // boundary with every earlier row flushed; `where` names the position for messages. `checkpoint_here` makes a
+  // restart replay the statement rather than rows of the old layout before it: a handler calls it with the source
+  // tables the statement changes (renames: both names) before it changes the destination. It saves a checkpoint
+  // at the statement's start (the schema history not yet changed), or, where none can be saved (a prepared XA
+  // transaction holds rows), checks that a restart from the last one is exact (see above) and fails otherwise.
   // Returns whether the schema history changed.
+  using CheckpointHere = std::function<Status(const std::vector<schema::TableName>& changed)>;
   virtual Result<bool> on_ddl(const binlog::QueryEvent& query, const std::string& where,
-                              const std::function<Status()>& checkpoint_here) = 0;
+                              const CheckpointHere& checkpoint_here) = 0;
   // The schema the rows of a selected table's TABLE_MAP are mirrored with; an error stops the stream.
   virtual Result<schema::TableSchema> rows_schema(const schema::TableSchema& table_map, const std::string& where) = 0;
   // The schema history as of the current transaction boundary, for a checkpoint.
@@ -90,8 +109,11 @@ class TransactionAssembler final : public binlog::EventHandler {
   // (a re-read's removal bound, snapshot_versions.h).
   void raise_next_version(uint64_t next) { next_version_ = std::max(next_version_, next); }
 
-  // What a DDL handler's checkpoint_here runs (StreamRunner sets it; without one it does nothing).
+  // What a DDL handler's checkpoint_here runs to save a checkpoint (StreamRunner sets it; without one it does
+  // nothing). It must call checkpoint_saved() once saved.
   void set_checkpoint_here(std::function<Status()> checkpoint_here) { checkpoint_here_ = std::move(checkpoint_here); }
+  // The caller saved a checkpoint at the current boundary: a restart replays nothing before here.
+  void checkpoint_saved() { changed_since_checkpoint_.clear(); }
   // Rows of prepared XA transactions not yet decided (rows that hold no version yet).
   uint64_t prepared_xa_rows() const { return prepared_rows_; }
   // True once after a DDL changed the schema history: the caller checkpoints at this boundary.
@@ -125,7 +147,7 @@ class TransactionAssembler final : public binlog::EventHandler {
   Status on_xa_statement(const binlog::EventInfo& info, const binlog::QueryEvent& q, const XaStatement& xa);
   Status prepare(const binlog::EventInfo& info, const Xid& xid);
   Status commit_prepared(const binlog::EventInfo& info, const Xid& xid);
-  Status checkpoint_here();
+  Status checkpoint_here(const std::vector<schema::TableName>& changed);
   Status hold(uint32_t table, std::span<const schema::Value> image, bool is_deleted);
   Status hand_over();
   Status end(const binlog::EventInfo& info);
@@ -153,6 +175,9 @@ class TransactionAssembler final : public binlog::EventHandler {
   schema::TableSchema checked_;  // on_table_map's rows_schema() of the TABLE_MAP wants_rows() is asked about next
   std::function<Status()> checkpoint_here_;
   bool checkpoint_requested_ = false;
+  // Selected source tables ("db\x1ftable") that had rows (any TABLE_MAP the assembler took rows of) or a DDL
+  // applied without a checkpoint since the last saved checkpoint: what a restart would replay.
+  std::unordered_set<std::string> changed_since_checkpoint_;
   RowStore store_;
   std::vector<PendingRow> pending_;
   std::vector<PreparedXa> prepared_;  // in PREPARE order

@@ -39,7 +39,7 @@ class DdlSyncTest : public testing::TestWithParam<Param> {
   void SetUp() override {
     const Param& p = GetParam();
     if (p.chdb && !chdb_loadable_in_this_build()) GTEST_SKIP() << "libchdb.so cannot load under ASan";
-    db_ = "ddl_sync_" + p.name;
+    db_ = prefix_ + p.name;
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
     src_ = std::make_unique<Connection>(test::root_connection(port_));
@@ -141,9 +141,16 @@ state:
     return ch(fmt::format("EXISTS TABLE {}.{}", db_, table)).out == "1\n";
   }
 
+  std::string prefix_ = "ddl_sync_";  // of the source and destination database, and the scratch directory
   std::string db_, dir_, config_, last_log_;
   int port_ = 0;
   std::unique_ptr<Connection> src_;
+};
+
+// The DEFAULT tests, in databases of their own.
+class DdlDefaultSyncTest : public DdlSyncTest {
+ protected:
+  DdlDefaultSyncTest() { prefix_ = "ddldef_"; }
 };
 
 TEST_P(DdlSyncTest, EachKindOfDdlKeepsTheMirrorExact) {
@@ -221,6 +228,59 @@ TEST_P(DdlSyncTest, TruncateFollowsRenamesAndTheSelection) {
   expect_exact("t1");
   EXPECT_FALSE(destination_has("t2"));
   EXPECT_FALSE(destination_has("skipped"));
+}
+
+// Constant DEFAULTs of temporal, BIT, YEAR and BINARY columns: the rows the table had before the ADD COLUMN
+// read exactly what the source shows for them (validate agrees, and the values are checked as ClickHouse shows
+// them). The TIMESTAMP default is written in a session time zone of +05:30, which the binlog logs with the
+// statement: the mirror holds the UTC instant.
+TEST_P(DdlDefaultSyncTest, TemporalBitAndBinaryDefaultsOfAddedColumnsAreMirroredExactly) {
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10), (2, 'two', 20)", db_));
+  sync_once();
+  exec("SET SESSION time_zone = '+05:30'");
+  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN dd DATE NOT NULL DEFAULT '2021-2-3', "
+                   "ADD COLUMN dt DATETIME(6) DEFAULT '2020-01-02 03:04:05.5', "
+                   "ADD COLUMN ts TIMESTAMP(3) NULL DEFAULT '2020-01-02 03:04:05.125', "
+                   "ADD COLUMN tm TIME(3) DEFAULT '-1 02:03:04.5', ADD COLUMN yr YEAR DEFAULT 69, "
+                   "ADD COLUMN bt BIT(10) DEFAULT b'1010', ADD COLUMN bn BINARY(4) DEFAULT 'ab', "
+                   "ADD COLUMN dc DECIMAL(6,2) DEFAULT 1.005, ADD COLUMN st SET('a','b','c') DEFAULT 'c,a'",
+                   db_));
+  exec("SET SESSION time_zone = '+00:00'");
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (3, 'three', 30, '1999-12-31', '2001-01-01 00:00:00.000001', "
+                   "'2030-06-01 12:00:00.5', '838:59:59', 2155, b'1111111111', 'wxyz', -2.5, 'b')",
+                   db_));
+  sync_once();
+  EXPECT_EQ(ch(fmt::format("SELECT dd, dt, ts, tm, yr, bt, hex(bn), dc, st FROM {}.t1 FINAL WHERE id = 1", db_)).out,
+            "2021-02-03\t2020-01-02 03:04:05.500000\t2020-01-01 21:34:05.125\t-93784500000\t2069\t10\t61620000\t"
+            "1.01\ta,c\n");
+  auto v = run_mysql2ch(fmt::format("validate -c {}", config_));
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
+// ADD COLUMN ... DEFAULT CURRENT_TIMESTAMP gives every existing row the statement's start time, which both
+// servers log with the statement (header timestamp, and its microseconds when used): TIMESTAMP columns in any
+// session time zone, DATETIME columns in a fixed-offset one.
+TEST_P(DdlDefaultSyncTest, CurrentTimestampDefaultOfAddedColumnsIsTheStatementsStart) {
+  exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10), (2, 'two', 20)", db_));
+  sync_once();
+  exec("SET SESSION time_zone = DEFAULT");
+  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN ts TIMESTAMP(6) NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                   "ADD COLUMN t0 TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP",
+                   db_));
+  exec("SET SESSION time_zone = '+02:00'");
+  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN dt DATETIME(3) DEFAULT NOW(3)", db_));
+  exec("SET SESSION time_zone = '+00:00'");
+  exec(fmt::format("INSERT INTO {}.t1 (id, a, b) VALUES (3, 'three', 30)", db_));
+  sync_once();
+  for (int id : {1, 2, 3}) {
+    auto q = src_->query(fmt::format("SELECT ts, t0, dt FROM {}.t1 WHERE id = {}", db_, id));
+    ASSERT_TRUE(q.ok()) << q.error().message();
+    const auto& row = q->rows.at(0);
+    EXPECT_EQ(ch(fmt::format("SELECT ts, t0, dt FROM {}.t1 FINAL WHERE id = {}", db_, id)).out,
+              fmt::format("{}\t{}\t{}\n", *row[0], *row[1], *row[2]));
+  }
+  auto v = run_mysql2ch(fmt::format("validate -c {}", config_));
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
 TEST_P(DdlSyncTest, NonConstantDefaultStopsAskingForAResnapshot) {
@@ -321,6 +381,11 @@ TEST_P(DdlSyncTest, ResumesFromTheDestinationMirrorAfterDdlWithoutLocalState) {
 INSTANTIATE_TEST_SUITE_P(Servers, DdlSyncTest,
                          testing::Values(Param{"maria_http", false, false, 9431}, Param{"maria_chdb", false, true, 9432},
                                          Param{"mysql_http", true, false, 9433}, Param{"mysql_chdb", true, true, 9434}),
+                         param_name);
+
+INSTANTIATE_TEST_SUITE_P(Servers, DdlDefaultSyncTest,
+                         testing::Values(Param{"maria_http", false, false, 9481}, Param{"maria_chdb", false, true, 9482},
+                                         Param{"mysql_http", true, false, 9483}, Param{"mysql_chdb", true, true, 9484}),
                          param_name);
 
 }  // namespace

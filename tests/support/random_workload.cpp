@@ -339,10 +339,8 @@ int RandomWorkload::schema_change() {
     case kAddDefault: {
       TableModel& t = random_table();
       ColumnModel c = random_column(t);
-      // JSON and BLOB columns cannot have a literal DEFAULT. A temporal DEFAULT on an added column stops sync by
-      // design for now (README, "Current limits of sync"): the default's text is not converted to the mirror's
-      // representation yet, so the workload leaves it out.
-      if (c.kind == Kind::kJson || c.kind == Kind::kBlob || c.kind == Kind::kDateTime) c.kind = Kind::kDecimal;
+      // JSON and BLOB columns cannot have a literal DEFAULT.
+      if (c.kind == Kind::kJson || c.kind == Kind::kBlob) c.kind = Kind::kDecimal;
       c.nullable = false;
       std::string def = value_sql(c);
       run(fmt::format("ALTER TABLE {} ADD COLUMN {} {} DEFAULT {}", qualified(t), mysql_identifier(c.name), type_sql(c),
