@@ -15,13 +15,19 @@
 # p50/p99/max over the heartbeats written during the run, mysql2ch's CPU (utime+stime from /proc over the
 # same window, as a fraction of one core) and peak RSS (VmHWM).
 #
+# CDC_DEST_RTT_MS=N puts bench/cdc/latency_proxy.py between mysql2ch and ClickHouse, delaying each direction by
+# N/2 ms: a destination across a network rather than on the same host (the poller still asks ClickHouse
+# directly). CDC_BIN runs another build of mysql2ch (e.g. an older commit's) under the same conditions.
+#
 #   bench/cdc/run.sh            CDC_RATES="25 50 100 0" CDC_SECONDS=60 CDC_THREADS=8 CDC_MAX_DELAY_MS=200
-#                               CDC_LOG_LEVEL=info
+#                               CDC_LOG_LEVEL=info CDC_DEST_RTT_MS=0 CDC_BIN=build/release/mysql2ch
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 set -a; eval "$(scripts/testenv.sh env)"; set +a
 
-BIN=$PWD/build/release/mysql2ch
+BIN=$(realpath "${CDC_BIN:-build/release/mysql2ch}")
+RTT_MS=${CDC_DEST_RTT_MS:-0}
+PROXY_PORT=28123
 W=${CDC_WORKDIR:-/tmp/mysql2ch-bench-cdc}
 RATES=${CDC_RATES:-"25 50 100 0"}
 RUN_S=${CDC_SECONDS:-60}
@@ -44,14 +50,23 @@ ch() { curl -fsS "$CH" --data-binary "$1"; }
 
 bg_pids=()
 sync_pid=""
+proxy_pid=""
 cleanup() {
   touch "$W/stop"
+  [[ -n $proxy_pid ]] && kill "$proxy_pid" 2>/dev/null
   [[ -n $sync_pid ]] && kill -TERM "$sync_pid" 2>/dev/null && wait "$sync_pid" 2>/dev/null
   for p in "${bg_pids[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
 rm -rf "$W"; mkdir -p "$W"
+DEST_PORT=$CH_HTTP_PORT
+if [[ $RTT_MS != 0 ]]; then
+  python3 bench/cdc/latency_proxy.py "$PROXY_PORT" "$CH_HTTP_PORT" "$(awk -v r="$RTT_MS" 'BEGIN { print r / 2 }')" &
+  proxy_pid=$!
+  DEST_PORT=$PROXY_PORT
+  until curl -fsS "http://127.0.0.1:$DEST_PORT/ping" >/dev/null 2>&1; do sleep 0.1; done
+fi
 log "preparing bench_cdc on MySQL :$MYSQL_PORT ($N_TABLES sysbench tables of $TABLE_ROWS rows) and bench_cdc_dst on ClickHouse"
 "${MY[@]}" -e "DROP DATABASE IF EXISTS bench_cdc; CREATE DATABASE bench_cdc;
   CREATE USER IF NOT EXISTS 'bench_cdc'@'127.0.0.1' IDENTIFIED WITH caching_sha2_password BY 'benchpass';
@@ -68,7 +83,7 @@ source:
   password: replpass
   server_id: 9517
 destination:
-  url: http://127.0.0.1:$CH_HTTP_PORT
+  url: http://127.0.0.1:$DEST_PORT
   user: cdc
   password: cdcpass
   database: bench_cdc_dst
@@ -159,4 +174,4 @@ for rate in $RATES; do
     printf "| %s | %.0f | %.0f | %.0f | %s | %s | %.2f s | %d | %.1f %% of a core | %.0f MiB |\n",
       (r == 0 ? "unlimited" : r " tps"), tps, tps * 4, ap / sb, p50, p99, mx, n, 100 * (c1 - c0) / tick / w, rss / 1024 }'
 done
-log "sysbench: $THREADS threads, ${RUN_S} s per rate; pipeline.max_delay_ms $DELAY_MS; logs in $W"
+log "sysbench: $THREADS threads, ${RUN_S} s per rate; pipeline.max_delay_ms $DELAY_MS; destination RTT added ${RTT_MS} ms; $BIN; logs in $W"

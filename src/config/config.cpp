@@ -398,6 +398,7 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& ori
     TRY(pipeline.integer("max_batch_rows", c.pipeline.max_batch_rows, 1, 100'000'000));
     TRY(pipeline.byte_size("max_batch_bytes", c.pipeline.max_batch_bytes));
     TRY(pipeline.integer("max_delay_ms", c.pipeline.max_delay_ms, 1, 3'600'000));
+    TRY(pipeline.integer("insert_concurrency", c.pipeline.insert_concurrency, 1, 64));
     TRY(pipeline.integer("checkpoint_interval_s", c.pipeline.checkpoint_interval_s, 1, 86400));
     TRY(pipeline.choice("on_unparseable_ddl", c.pipeline.on_unparseable_ddl,
                         {{"stop", UnparseableDdl::kStop}, {"skip", UnparseableDdl::kSkip}}));

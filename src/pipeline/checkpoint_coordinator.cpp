@@ -31,6 +31,11 @@ Status CheckpointCoordinator::checkpoint(const binlog::StreamPosition& position,
                                          uint64_t last_commit_us, std::string schema_history) {
   // Every row before this boundary must be acknowledged before a checkpoint may point past it.
   TRY(batches_.flush_all());
+  return checkpoint_acknowledged(position, next_version, last_commit_us, std::move(schema_history));
+}
+
+Status CheckpointCoordinator::checkpoint_acknowledged(const binlog::StreamPosition& position, uint64_t next_version,
+                                                      uint64_t last_commit_us, std::string schema_history) {
   Checkpoint c;
   c.position = position;
   c.next_version = next_version;

@@ -17,8 +17,11 @@
 
 namespace mysql2ch::pipeline {
 
-ClickHouseDestination::ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config)
-    : connection_(connection), config_(config) {}
+ClickHouseDestination::ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config,
+                                             ClickHouseConnection* sink_connection)
+    : connection_(connection),
+      config_(config),
+      sink_connection_(sink_connection != nullptr ? *sink_connection : connection) {}
 
 Status ClickHouseDestination::run(const std::vector<std::string>& statements) {
   for (const auto& sql : statements) {
@@ -47,7 +50,7 @@ Result<std::unique_ptr<TableSink>> ClickHouseDestination::open(const schema::Tab
   const auto options = TypeMappingOptions::from(config_);
   TRY_ASSIGN(TargetTable target, map_table(source, name, caps, options));
   TRY(check_layout(target, caps));
-  TRY_ASSIGN(TableWriter writer, TableWriter::create(connection_, source, target, WriterOptions{}));
+  TRY_ASSIGN(TableWriter writer, TableWriter::create(sink_connection_, source, target, WriterOptions{}));
   return std::unique_ptr<TableSink>(new WriterSink(std::move(writer)));
 }
 

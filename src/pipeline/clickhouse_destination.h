@@ -6,7 +6,11 @@
 // those of the rows' schema, else it fails (kCorrupt) naming the table and each difference, rather than
 // guessing whether a column was renamed or dropped and added.
 //
-// Threading: one thread; `connection` outlives this object and every sink it opened.
+// Sinks write over `sink_connection` when given: TableBatches flushes several sinks at once from different
+// threads, so it must serve several threads (a ConnectionPool, clickhouse/connection_pool.h); without it, sinks
+// share `connection` and must be flushed one at a time.
+//
+// Threading: open() and truncate() from one thread; `connection` outlives this object and every sink it opened.
 #pragma once
 
 #include "clickhouse/connection.h"
@@ -19,7 +23,8 @@ namespace mysql2ch::pipeline {
 
 class ClickHouseDestination final : public DestinationTables {
  public:
-  ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config);
+  ClickHouseDestination(ClickHouseConnection& connection, const DestinationConfig& config,
+                        ClickHouseConnection* sink_connection = nullptr);
 
   Result<std::unique_ptr<TableSink>> open(const schema::TableSchema& source,
                                           const schema::TableSchema* previous) override;
@@ -33,6 +38,7 @@ class ClickHouseDestination final : public DestinationTables {
 
   ClickHouseConnection& connection_;
   DestinationConfig config_;
+  ClickHouseConnection& sink_connection_;
 };
 
 }  // namespace mysql2ch::pipeline

@@ -36,10 +36,47 @@ int64_t StreamRunner::lag_ms() const {
 }
 
 Status StreamRunner::checkpoint() {
+  flushing_boundary_.reset();
+  acknowledged_.reset();
   TRY(checkpoints_.checkpoint(source_.committed_position(), assembler_.next_version(), assembler_.last_commit_us(),
                               assembler_.schema_history()));
   assembler_.checkpoint_saved();
   return {};
+}
+
+StreamRunner::Boundary StreamRunner::boundary_here() const {
+  return Boundary{source_.committed_position(), assembler_.next_version(), assembler_.last_commit_us(),
+                  assembler_.schema_history()};
+}
+
+Status StreamRunner::start_flush() {
+  // start_flush() first waits for the running flush: once it returns, that flush's boundary is acknowledged.
+  TRY(batches_.start_flush());
+  if (flushing_boundary_) acknowledged_ = std::move(flushing_boundary_);
+  flushing_boundary_.reset();
+  if (batches_.flush_running() && assembler_.at_boundary() && assembler_.checkpoint_allowed()) {
+    flushing_boundary_ = boundary_here();
+  }
+  return {};
+}
+
+Status StreamRunner::periodic_checkpoint() {
+  if (flushing_boundary_ && !batches_.flush_running()) {
+    acknowledged_ = std::move(flushing_boundary_);
+    flushing_boundary_.reset();
+  }
+  if (acknowledged_ && acknowledged_->next_version > checkpoints_.last().next_version) {
+    Boundary b = std::move(*acknowledged_);
+    acknowledged_.reset();
+    // Not reported to the assembler (checkpoint_saved()): this checkpoint is behind the current position, so the
+    // tables changed since the previous report still include every table a restart from here would replay rows
+    // of; the assembler's set stays a superset, which only makes it more cautious.
+    return checkpoints_.checkpoint_acknowledged(b.position, b.next_version, b.last_commit_us,
+                                                std::move(b.schema_history));
+  }
+  // A flush started at a boundary is under way: its completion gives a checkpoint without stopping to read.
+  if (flushing_boundary_ && flushing_boundary_->next_version > checkpoints_.last().next_version) return {};
+  return checkpoint();
 }
 
 void StreamRunner::log_progress() {
@@ -83,7 +120,8 @@ Status StreamRunner::run() {
       case Kind::kEndOfStream: break;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (batches_.due(now)) TRY(batches_.flush_all());
+    TRY(batches_.collect_finished());
+    if (batches_.due(now)) TRY(start_flush());
     bool checkpoint_now = assembler_.at_boundary() && assembler_.checkpoint_requested();
     if (boundary_hook_ && assembler_.at_boundary()) {
       TRY_ASSIGN(const bool requested, boundary_hook_());
@@ -91,7 +129,13 @@ Status StreamRunner::run() {
     }
     // A prepared XA transaction holding rows keeps the checkpoint where it was (before its start): its rows reach
     // the batches only at its XA COMMIT, which a restart from a later position would never pair with them.
-    if (assembler_.checkpoint_allowed() && (checkpoint_now || checkpoints_.due(now))) TRY(checkpoint());
+    if (assembler_.checkpoint_allowed()) {
+      if (checkpoint_now) {
+        TRY(checkpoint());
+      } else if (checkpoints_.due(now)) {
+        TRY(periodic_checkpoint());
+      }
+    }
     // Between transactions committed_position() is where the next one (maybe a DDL) starts; copied once per
     // transaction rather than per event.
     if (assembler_.at_boundary() && item->kind == Kind::kEvent) before_event_ = source_.committed_position();

@@ -4,6 +4,11 @@
 // and a checkpoint at the last transaction boundary. A stop set inside a transaction takes effect at its end
 // (or when the stream fails or ends), so the final checkpoint covers every row applied.
 //
+// Rows go out in background flushes (TableBatches::start_flush) while reading goes on. A flush started at a
+// transaction boundary where a checkpoint is allowed remembers that boundary; once it completed, the periodic
+// checkpoint is saved there, without waiting for a flush of what was read since (which would stop reading for
+// two inserts and lift the lag's tail). Without such a boundary the periodic checkpoint flushes everything first.
+//
 // Checkpoints also come right before a DDL that changes the destination (at the statement's start, through the
 // assembler's checkpoint_here) and right after any DDL that changed the schema history. Every checkpoint saved
 // is reported to the assembler (checkpoint_saved()), which tracks what a restart from the last one replays.
@@ -17,6 +22,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "binlog/replication_client.h"
 #include "pipeline/checkpoint_coordinator.h"
@@ -39,7 +46,18 @@ class StreamRunner {
   int64_t lag_ms() const;
 
  private:
+  // A transaction boundary as a checkpoint would record it.
+  struct Boundary {
+    binlog::StreamPosition position;
+    uint64_t next_version = 0;
+    uint64_t last_commit_us = 0;
+    std::string schema_history;
+  };
+
   Status checkpoint();
+  Status start_flush();
+  Status periodic_checkpoint();
+  Boundary boundary_here() const;
   void log_progress();
 
   binlog::ReplicationClient& source_;
@@ -52,6 +70,8 @@ class StreamRunner {
   bool caught_up_ = false;
   std::chrono::steady_clock::time_point last_log_{};
   std::function<Result<bool>()> boundary_hook_;
+  std::optional<Boundary> flushing_boundary_;  // where the running background flush was started, if checkpointable
+  std::optional<Boundary> acknowledged_;       // a boundary every row before which the destination acknowledged
 };
 
 }  // namespace mysql2ch::pipeline

@@ -10,6 +10,7 @@
 
 #include "binlog/replication_client.h"
 #include "clickhouse/connection.h"
+#include "clickhouse/connection_pool.h"
 #include "mysql/connection.h"
 #include "mysql/table_schema_loader.h"
 #include "pipeline/checkpoint_coordinator.h"
@@ -264,7 +265,12 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
   SnapshotMarks marks(*destination_conn, state_database(config), pipeline_name(config));
   TRY(marks.prepare());
   const std::vector<CheckpointStore*> stores{&local, &mirror};
-  ClickHouseDestination destination(*destination_conn, config.destination);
+  // The stream's inserts run concurrently (pipeline.insert_concurrency) over connections of their own; one more
+  // lets a table be opened on the stream thread while every insert is under way.
+  TRY_ASSIGN(auto insert_connections,
+             ConnectionPool::open([&config] { return open_clickhouse(config.destination, config_base_dir(config)); },
+                                  config.pipeline.insert_concurrency + 1));
+  ClickHouseDestination destination(*destination_conn, config.destination, insert_connections.get());
 
   TRY_ASSIGN(std::optional<Checkpoint> local_checkpoint, local.load());
   TRY_ASSIGN(std::optional<Checkpoint> resumed, load_newest(stores));

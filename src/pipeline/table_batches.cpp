@@ -26,6 +26,18 @@ TableBatches::TableBatches(DestinationTables& destination, const PipelineConfig&
                            const std::atomic<bool>& stop)
     : destination_(destination), config_(config), stop_(stop) {}
 
+Result<std::unique_ptr<TableSink>> TableBatches::open_sink(const schema::TableSchema& table,
+                                                           const schema::TableSchema* previous) {
+  std::unique_ptr<TableSink> sink;
+  TRY(with_retry("opening the destination table", [&]() -> Status {
+    auto opened = destination_.open(table, previous);
+    if (!opened.ok()) return std::move(opened).error();
+    sink = std::move(opened).value();
+    return {};
+  }));
+  return sink;
+}
+
 Status TableBatches::append(const schema::TableSchema& table, std::span<const schema::Value> row, uint64_t version,
                             bool is_deleted) {
   const std::string key = table.database + "." + table.table;
@@ -37,17 +49,11 @@ Status TableBatches::append(const schema::TableSchema& table, std::span<const sc
       TRY(flush_all());
       previous = &it->second.schema;
     }
-    std::unique_ptr<TableSink> sink;
-    TRY(with_retry("opening the destination table", [&]() -> Status {
-      auto opened = destination_.open(table, previous);
-      if (!opened.ok()) return std::move(opened).error();
-      sink = std::move(opened).value();
-      return {};
-    }));
-    Entry entry{table, std::move(sink)};
+    TRY_ASSIGN(auto sink, open_sink(table, previous));
+    Entry entry{table, std::move(sink), nullptr};
     it = tables_.insert_or_assign(key, std::move(entry)).first;
   }
-  TableSink& sink = *it->second.sink;
+  TableSink& sink = *it->second.appending;
   const uint64_t before = sink.buffered_bytes();
   Status st = sink.append(row, version, is_deleted);
   if (!st.ok()) return std::move(st).error().context(fmt::format("table {}", key));
@@ -83,30 +89,74 @@ Status TableBatches::with_retry(const char* what, const std::function<Status()>&
   }
 }
 
-Status TableBatches::flush_all() {
-  // The flush's duration is most of the replication lag under a steady load (one insert per table, in turn):
-  // logged at debug level to tell the destination's share from the batching delay.
-  const auto started = std::chrono::steady_clock::now();
-  const uint64_t waited_ms = pending_rows_ == 0 ? 0
-      : static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(started - oldest_pending_).count());
-  unsigned inserts = 0;
+void TableBatches::launch(std::vector<ConcurrentFlush::Job> jobs) {
+  flight_rows_ = 0;
+  for (const auto& job : jobs) flight_rows_ += job.sink->buffered_rows();
+  flight_started_ = std::chrono::steady_clock::now();
+  flight_.start(std::move(jobs), config_.insert_concurrency, [this](const ConcurrentFlush::Job& job) -> Status {
+    Status st = with_retry("writing to the destination", [&] { return job.sink->flush(); });
+    if (!st.ok()) return std::move(st).error().context(fmt::format("table {}", job.table));
+    return {};
+  });
+}
+
+Status TableBatches::finish_flight() {
+  if (!flight_.running()) return {};
+  const size_t inserts_rows = flight_rows_;
+  Status st = flight_.wait();
+  flight_rows_ = 0;
+  if (!st.ok()) return st;
+  rows_flushed_ += inserts_rows;
+  // The flush's duration is most of the replication lag under a steady load: logged at debug level to tell the
+  // destination's share from the batching delay.
+  spdlog::debug("flushed {} rows in {} ms", inserts_rows,
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                      flight_started_)
+                    .count());
+  return {};
+}
+
+Status TableBatches::collect_finished() {
+  if (flight_.running() && flight_.done()) return finish_flight();
+  return {};
+}
+
+Status TableBatches::start_flush() {
+  TRY(finish_flight());
+  if (pending_rows_ == 0) return {};
+  spdlog::debug("flushing {} rows; the oldest waited {} ms", pending_rows_,
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                      oldest_pending_)
+                    .count());
+  std::vector<ConcurrentFlush::Job> jobs;
   for (auto& [key, entry] : tables_) {
-    if (entry.sink->buffered_rows() == 0) continue;
-    const uint64_t rows = entry.sink->buffered_rows();
-    Status st = with_retry("writing to the destination", [&] { return entry.sink->flush(); });
-    if (!st.ok()) return std::move(st).error().context(fmt::format("table {}", key));
-    rows_flushed_ += rows;
-    ++inserts;
-  }
-  if (inserts > 0) {
-    spdlog::debug("flushed {} rows in {} inserts in {} ms; the oldest had waited {} ms", pending_rows_, inserts,
-                  std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
-                      .count(),
-                  waited_ms);
+    if (entry.appending->buffered_rows() == 0) continue;
+    if (!entry.sending) {
+      TRY_ASSIGN(entry.sending, open_sink(entry.schema, nullptr));
+    }
+    // The side sent last is empty: a failed flush ends the stream (or is retried by flush_all()) before this.
+    std::swap(entry.appending, entry.sending);
+    jobs.push_back({key, entry.sending.get()});
   }
   pending_rows_ = 0;
   pending_bytes_ = 0;
+  launch(std::move(jobs));
   return {};
+}
+
+Status TableBatches::flush_all() {
+  TRY(finish_flight());
+  // Both sides: a background flush that failed left its rows in the sending sinks.
+  std::vector<ConcurrentFlush::Job> jobs;
+  for (auto& [key, entry] : tables_) {
+    if (entry.appending->buffered_rows() != 0) jobs.push_back({key, entry.appending.get()});
+    if (entry.sending && entry.sending->buffered_rows() != 0) jobs.push_back({key, entry.sending.get()});
+  }
+  pending_rows_ = 0;
+  pending_bytes_ = 0;
+  if (jobs.empty()) return {};
+  launch(std::move(jobs));
+  return finish_flight();
 }
 
 Status TableBatches::truncate(std::string_view database, std::string_view table) {

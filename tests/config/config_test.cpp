@@ -47,6 +47,7 @@ TEST(Config, MinimalGetsDefaults) {
   EXPECT_EQ(c->pipeline.max_batch_rows, 100000u);
   EXPECT_EQ(c->pipeline.max_batch_bytes, 64u << 20);
   EXPECT_EQ(c->pipeline.max_delay_ms, 1000u);
+  EXPECT_EQ(c->pipeline.insert_concurrency, 4u);
   EXPECT_EQ(c->pipeline.checkpoint_interval_s, 10u);
   EXPECT_EQ(c->pipeline.on_unparseable_ddl, UnparseableDdl::kStop);
   EXPECT_EQ(c->state.path, "/etc/m2c/mysql2ch-state");
@@ -78,6 +79,7 @@ pipeline:
   max_batch_rows: 1000
   max_batch_bytes: 8MiB
   max_delay_ms: 250
+  insert_concurrency: 2
   checkpoint_interval_s: 5
   on_unparseable_ddl: skip
 state:
@@ -99,6 +101,7 @@ state:
   EXPECT_EQ(c->snapshot.concurrency, 3u);
   EXPECT_EQ(c->pipeline.max_batch_bytes, 8u << 20);
   EXPECT_EQ(c->pipeline.max_delay_ms, 250u);
+  EXPECT_EQ(c->pipeline.insert_concurrency, 2u);
   EXPECT_EQ(c->pipeline.on_unparseable_ddl, UnparseableDdl::kSkip);
   EXPECT_EQ(c->state.path, "/var/lib/mysql2ch");
 }
