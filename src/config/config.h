@@ -98,7 +98,7 @@ enum class UnparseableDdl { kStop, kSkip };
 struct PipelineConfig {
   uint64_t max_batch_rows = 100000;
   uint64_t max_batch_bytes = 64ull << 20;
-  unsigned max_delay_ms = 1000;
+  unsigned max_delay_ms = 500;
   unsigned insert_concurrency = 4;  // tables of one flush inserted at the same time, one connection each
   unsigned checkpoint_interval_s = 10;
   UnparseableDdl on_unparseable_ddl = UnparseableDdl::kStop;

@@ -292,6 +292,7 @@ class Parser {
 
   // An expression's source text (DEFAULT values): terms joined by operators.
   Result<std::string> expression_text() {
+    const size_t first = pos_;
     const size_t start = peek().offset;
     size_t end = start;
     while (true) {
@@ -315,7 +316,26 @@ class Parser {
       if (!binary_op) break;
       ++pos_;
     }
-    return std::string(sql_.substr(start, end - start));
+    if (!options_.no_backslash_escapes) return std::string(sql_.substr(start, end - start));
+    // Under NO_BACKSLASH_ESCAPES a backslash in a string stands for itself, while readers of the returned text
+    // (column_default.h) take the server's default spelling, backslash escapes: the strings are written again in
+    // that spelling from the lexer's unescaped text, so 'c:\dir' keeps its backslash.
+    std::string out;
+    size_t copied = start;
+    for (size_t k = first; k < pos_ && tokens_[k].end <= end; ++k) {
+      const Token& t = tokens_[k];
+      if (t.kind != TokenKind::kString) continue;
+      out.append(sql_.substr(copied, t.offset - copied));
+      out.push_back('\'');
+      for (const char ch : t.text) {
+        if (ch == '\\' || ch == '\'') out.push_back('\\');
+        out.push_back(ch);
+      }
+      out.push_back('\'');
+      copied = t.end;
+    }
+    out.append(sql_.substr(copied, end - copied));
+    return out;
   }
 
   // ---- dispatch -----------------------------------------------------------------------------------------------

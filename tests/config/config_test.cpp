@@ -46,7 +46,7 @@ TEST(Config, MinimalGetsDefaults) {
   EXPECT_EQ(c->snapshot.chunk_rows, 10000u);
   EXPECT_EQ(c->pipeline.max_batch_rows, 100000u);
   EXPECT_EQ(c->pipeline.max_batch_bytes, 64u << 20);
-  EXPECT_EQ(c->pipeline.max_delay_ms, 1000u);
+  EXPECT_EQ(c->pipeline.max_delay_ms, 500u);
   EXPECT_EQ(c->pipeline.insert_concurrency, 4u);
   EXPECT_EQ(c->pipeline.checkpoint_interval_s, 10u);
   EXPECT_EQ(c->pipeline.on_unparseable_ddl, UnparseableDdl::kStop);
