@@ -39,7 +39,9 @@ std::string hex_uuid(const std::array<uint8_t, 16>& u) {
   return s;
 }
 
-bool bit_lsb(std::span<const uint8_t> bits, size_t k) { return (bits[k / 8] >> (k % 8) & 1) != 0; }
+bool bit_lsb(std::span<const uint8_t> bits, size_t k) {
+  return (bits[k / 8] >> (k % 8) & 1) != 0;
+}
 
 // MariaDB's compressed payloads: one header byte (0x80 | count of length bytes), the uncompressed length
 // big-endian in that many bytes, then a zlib stream.
@@ -132,7 +134,8 @@ struct EventParser::State {
                   EventHandler& handler);
   Status format_description(std::span<const uint8_t> event, const EventHeader& h, EventInfo& info,
                             EventHandler& handler);
-  Status query(std::span<const uint8_t> body, uint8_t ph, bool compressed, const EventInfo& info, EventHandler& handler);
+  Status query(std::span<const uint8_t> body, uint8_t ph, bool compressed, const EventInfo& info,
+               EventHandler& handler);
   Status gtid_mysql(std::span<const uint8_t> body, bool anonymous, const EventInfo& info, EventHandler& handler);
   Status gtid_tagged(std::span<const uint8_t> body, const EventInfo& info, EventHandler& handler);
   Status previous_gtids(std::span<const uint8_t> body, const EventInfo& info, EventHandler& handler);
@@ -144,10 +147,18 @@ struct EventParser::State {
 
 EventParser::EventParser() : state_(std::make_unique<State>()) {}
 EventParser::~EventParser() = default;
-void EventParser::set_file(std::string_view name) { state_->file = std::string(name); }
-const std::string& EventParser::file() const { return state_->file; }
-void EventParser::set_checksum_before_format_description(ChecksumAlg alg) { state_->checksum_before_fde = alg; }
-const FormatDescription& EventParser::format_description() const { return state_->fde; }
+void EventParser::set_file(std::string_view name) {
+  state_->file = std::string(name);
+}
+const std::string& EventParser::file() const {
+  return state_->file;
+}
+void EventParser::set_checksum_before_format_description(ChecksumAlg alg) {
+  state_->checksum_before_fde = alg;
+}
+const FormatDescription& EventParser::format_description() const {
+  return state_->fde;
+}
 
 Status EventParser::parse(std::span<const uint8_t> event, uint64_t pos, EventHandler& handler) {
   auto header = parse_event_header(event);
@@ -175,14 +186,15 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
   const ChecksumAlg alg = have_fde ? fde.checksum : checksum_before_fde;
   size_t body_end = event.size();
   if (checksummed && alg == ChecksumAlg::kCrc32) {
-    if (event.size() < kEventHeaderSize + kChecksumSize) return make_error(ErrorCode::kCorrupt, "event too short for its CRC32");
+    if (event.size() < kEventHeaderSize + kChecksumSize)
+      return make_error(ErrorCode::kCorrupt, "event too short for its CRC32");
     body_end -= kChecksumSize;
     uint32_t stored = 0;
     for (size_t k = 4; k > 0; --k) stored = stored << 8 | event[body_end + k - 1];
     const auto computed = static_cast<uint32_t>(crc32(0, event.data(), static_cast<uInt>(body_end)));
     if (stored != computed) {
-      return make_error(ErrorCode::kCorrupt, "CRC32 mismatch (stored {:#010x}, computed {:#010x}): the binlog is damaged",
-                        stored, computed);
+      return make_error(ErrorCode::kCorrupt,
+                        "CRC32 mismatch (stored {:#010x}, computed {:#010x}): the binlog is damaged", stored, computed);
     }
   }
   const std::span<const uint8_t> body = event.subspan(kEventHeaderSize, body_end - kEventHeaderSize);
@@ -259,8 +271,7 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
     case EventType::kMariaDeleteRowsCompressedV1:
     case EventType::kMariaWriteRowsCompressed:
     case EventType::kMariaUpdateRowsCompressed:
-    case EventType::kMariaDeleteRowsCompressed:
-      return rows(body, h.type, ph, info, handler);
+    case EventType::kMariaDeleteRowsCompressed: return rows(body, h.type, ph, info, handler);
     case EventType::kRowsQuery: {
       ByteReader r(body, kEventHeaderSize);
       TRY(r.skip(1, "length byte"));  // a one-byte length that long statements overflow; the rest is the text
@@ -313,10 +324,8 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
     }
     case EventType::kStop:
     case EventType::kHeartbeat:
-    case EventType::kHeartbeatV2:
-      return handler.on_other(info);
-    default:
-      break;
+    case EventType::kHeartbeatV2: return handler.on_other(info);
+    default: break;
   }
   if ((h.flags & kFlagIgnorable) != 0) return handler.on_other(info);
   return make_error(ErrorCode::kUnsupported,
@@ -328,7 +337,8 @@ Status EventParser::State::dispatch(std::span<const uint8_t> event, const EventH
 Status EventParser::State::format_description(std::span<const uint8_t> event, const EventHeader&, EventInfo& info,
                                               EventHandler& handler) {
   constexpr size_t kFixed = 2 + 50 + 4 + 1;
-  if (event.size() < kEventHeaderSize + kFixed + 1) return make_error(ErrorCode::kCorrupt, "FORMAT_DESCRIPTION too short");
+  if (event.size() < kEventHeaderSize + kFixed + 1)
+    return make_error(ErrorCode::kCorrupt, "FORMAT_DESCRIPTION too short");
   // The checksum algorithm byte comes after the post-header lengths, followed by the CRC32 when it is on.
   size_t alg_pos;
   ChecksumAlg alg;
@@ -346,8 +356,8 @@ Status EventParser::State::format_description(std::span<const uint8_t> event, co
     flags_low &= static_cast<uint8_t>(~kBinlogInUse);
     auto computed = static_cast<uint32_t>(crc32(0, event.data(), static_cast<uInt>(kFlagsOffset)));
     computed = static_cast<uint32_t>(crc32(computed, &flags_low, 1));
-    computed = static_cast<uint32_t>(crc32(computed, event.data() + kFlagsOffset + 1,
-                                           static_cast<uInt>(event.size() - 4 - kFlagsOffset - 1)));
+    computed = static_cast<uint32_t>(
+        crc32(computed, event.data() + kFlagsOffset + 1, static_cast<uInt>(event.size() - 4 - kFlagsOffset - 1)));
     if (stored != computed) return make_error(ErrorCode::kCorrupt, "CRC32 mismatch in FORMAT_DESCRIPTION");
   } else if (event.back() == 0) {
     alg_pos = event.size() - 1;
@@ -404,9 +414,22 @@ Status EventParser::State::query(std::span<const uint8_t> body, uint8_t ph, bool
     TRY(s.le(code, "status variable code"));
     uint8_t len8;
     switch (code) {
-      case 0: { uint32_t v; TRY(s.le(v, "flags2")); q.flags2 = v; break; }
-      case 1: { uint64_t v; TRY(s.le(v, "sql_mode")); q.sql_mode = v; break; }
-      case 2: TRY(s.le(len8, "catalog")); TRY(s.skip(len8 + 1u, "catalog")); break;
+      case 0: {
+        uint32_t v;
+        TRY(s.le(v, "flags2"));
+        q.flags2 = v;
+        break;
+      }
+      case 1: {
+        uint64_t v;
+        TRY(s.le(v, "sql_mode"));
+        q.sql_mode = v;
+        break;
+      }
+      case 2:
+        TRY(s.le(len8, "catalog"));
+        TRY(s.skip(len8 + 1u, "catalog"));
+        break;
       case 3: TRY(s.skip(4, "auto_increment")); break;
       case 4: {
         uint16_t a, b, c;
@@ -418,15 +441,28 @@ Status EventParser::State::query(std::span<const uint8_t> body, uint8_t ph, bool
         q.server_collation = c;
         break;
       }
-      case 5: TRY(s.le(len8, "time zone")); TRY(s.text(len8, q.time_zone, "time zone")); break;
-      case 6: TRY(s.le(len8, "catalog")); TRY(s.skip(len8, "catalog")); break;
+      case 5:
+        TRY(s.le(len8, "time zone"));
+        TRY(s.text(len8, q.time_zone, "time zone"));
+        break;
+      case 6:
+        TRY(s.le(len8, "catalog"));
+        TRY(s.skip(len8, "catalog"));
+        break;
       case 7: TRY(s.skip(2, "lc_time_names")); break;
-      case 8: { uint16_t v; TRY(s.le(v, "database collation")); q.database_collation = v; break; }
+      case 8: {
+        uint16_t v;
+        TRY(s.le(v, "database collation"));
+        q.database_collation = v;
+        break;
+      }
       case 9: TRY(s.skip(8, "table map for update")); break;
       case 10: TRY(s.skip(4, "master data written")); break;
       case 11:
-        TRY(s.le(len8, "invoker user")); TRY(s.skip(len8, "invoker user"));
-        TRY(s.le(len8, "invoker host")); TRY(s.skip(len8, "invoker host"));
+        TRY(s.le(len8, "invoker user"));
+        TRY(s.skip(len8, "invoker user"));
+        TRY(s.le(len8, "invoker host"));
+        TRY(s.skip(len8, "invoker host"));
         break;
       case 12: {
         uint8_t count;
@@ -442,13 +478,28 @@ Status EventParser::State::query(std::span<const uint8_t> body, uint8_t ph, bool
         }
         break;
       }
-      case 13: { uint64_t v; TRY(s.uint_le(3, v, "microseconds")); q.start_microseconds = static_cast<uint32_t>(v); break; }
+      case 13: {
+        uint64_t v;
+        TRY(s.uint_le(3, v, "microseconds"));
+        q.start_microseconds = static_cast<uint32_t>(v);
+        break;
+      }
       case 16: TRY(s.skip(1, "explicit_defaults_for_timestamp")); break;
-      case 17: { uint64_t v; TRY(s.le(v, "ddl xid")); q.ddl_xid = v; break; }
+      case 17: {
+        uint64_t v;
+        TRY(s.le(v, "ddl xid"));
+        q.ddl_xid = v;
+        break;
+      }
       case 18: TRY(s.skip(2, "default utf8mb4 collation")); break;
       case 19: TRY(s.skip(1, "sql_require_primary_key")); break;
       case 20: TRY(s.skip(1, "default_table_encryption")); break;
-      case 128: { uint64_t v; TRY(s.uint_le(3, v, "hrnow")); q.start_microseconds = static_cast<uint32_t>(v); break; }
+      case 128: {
+        uint64_t v;
+        TRY(s.uint_le(3, v, "hrnow"));
+        q.start_microseconds = static_cast<uint32_t>(v);
+        break;
+      }
       case 129: TRY(s.skip(8, "xid")); break;
       case 130: TRY(s.skip(1, "gtid flags3")); break;
       default: known = false; break;
@@ -533,7 +584,10 @@ Status EventParser::State::gtid_tagged(std::span<const uint8_t> body, const Even
     uint64_t id, v;
     TRY(f.serialized_uint(id, "field id"));
     switch (id) {
-      case 0: TRY(f.serialized_uint(v, "flags")); g.flags = static_cast<uint8_t>(v); break;
+      case 0:
+        TRY(f.serialized_uint(v, "flags"));
+        g.flags = static_cast<uint8_t>(v);
+        break;
       case 1:
         for (auto& b : g.uuid) {
           TRY(f.serialized_uint(v, "uuid byte"));
@@ -554,9 +608,15 @@ Status EventParser::State::gtid_tagged(std::span<const uint8_t> body, const Even
       case 4: TRY(signed_field(g.last_committed, "last_committed")); break;
       case 5: TRY(signed_field(g.sequence_number, "sequence_number")); break;
       case 6: TRY(f.serialized_uint(g.immediate_commit_us, "immediate commit timestamp")); break;
-      case 7: TRY(f.serialized_uint(g.original_commit_us, "original commit timestamp")); original_ts = true; break;
+      case 7:
+        TRY(f.serialized_uint(g.original_commit_us, "original commit timestamp"));
+        original_ts = true;
+        break;
       case 8: TRY(f.serialized_uint(g.transaction_length, "transaction length")); break;
-      case 9: TRY(f.serialized_uint(v, "server version")); g.immediate_server_version = static_cast<uint32_t>(v); break;
+      case 9:
+        TRY(f.serialized_uint(v, "server version"));
+        g.immediate_server_version = static_cast<uint32_t>(v);
+        break;
       case 10:
         TRY(f.serialized_uint(v, "original server version"));
         g.original_server_version = static_cast<uint32_t>(v);
@@ -660,7 +720,8 @@ Status EventParser::State::row_image(ByteReader& r, const TableMap& tm, std::spa
     if (old == nullptr || (old->kind != ValueKind::kJsonBinary && old->kind != ValueKind::kJsonText)) {
       return make_error(ErrorCode::kUnsupported,
                         "column {}: partial JSON update without the document in the before image (set "
-                        "binlog_row_image=FULL)", cols[k].name);
+                        "binlog_row_image=FULL)",
+                        cols[k].name);
     }
     json_scratch.clear();
     TRY(schema::append_value_json(*old, &cols[k], json_scratch));
@@ -677,18 +738,23 @@ Status EventParser::State::rows(std::span<const uint8_t> body, uint8_t type, uin
   const auto t = static_cast<EventType>(type);
   RowOp op;
   switch (t) {
-    case EventType::kWriteRowsV1: case EventType::kWriteRowsV2:
-    case EventType::kMariaWriteRowsCompressedV1: case EventType::kMariaWriteRowsCompressed:
-      op = RowOp::kInsert; break;
-    case EventType::kDeleteRowsV1: case EventType::kDeleteRowsV2:
-    case EventType::kMariaDeleteRowsCompressedV1: case EventType::kMariaDeleteRowsCompressed:
-      op = RowOp::kDelete; break;
+    case EventType::kWriteRowsV1:
+    case EventType::kWriteRowsV2:
+    case EventType::kMariaWriteRowsCompressedV1:
+    case EventType::kMariaWriteRowsCompressed: op = RowOp::kInsert; break;
+    case EventType::kDeleteRowsV1:
+    case EventType::kDeleteRowsV2:
+    case EventType::kMariaDeleteRowsCompressedV1:
+    case EventType::kMariaDeleteRowsCompressed: op = RowOp::kDelete; break;
     default: op = RowOp::kUpdate; break;
   }
   const bool partial = t == EventType::kPartialUpdateRows;
   const bool compressed = type >= static_cast<uint8_t>(EventType::kMariaWriteRowsCompressedV1) &&
                           type <= static_cast<uint8_t>(EventType::kMariaDeleteRowsCompressed);
-  if (ph == 0) ph = (t == EventType::kWriteRowsV2 || t == EventType::kUpdateRowsV2 || t == EventType::kDeleteRowsV2 || partial) ? 10 : 8;
+  if (ph == 0)
+    ph = (t == EventType::kWriteRowsV2 || t == EventType::kUpdateRowsV2 || t == EventType::kDeleteRowsV2 || partial)
+             ? 10
+             : 8;
 
   ByteReader r(body, kEventHeaderSize);
   uint64_t table_id;
@@ -775,9 +841,19 @@ Status EventParser::State::payload(std::span<const uint8_t> body, const EventInf
     ByteReader v(value);
     uint64_t x;
     switch (field) {
-      case 1: TRY(v.packed(x, "payload size")); tp.compressed_size = x; have_size = true; break;
-      case 2: TRY(v.packed(x, "compression type")); tp.compression = static_cast<uint8_t>(x); break;
-      case 3: TRY(v.packed(x, "uncompressed size")); tp.uncompressed_size = x; break;
+      case 1:
+        TRY(v.packed(x, "payload size"));
+        tp.compressed_size = x;
+        have_size = true;
+        break;
+      case 2:
+        TRY(v.packed(x, "compression type"));
+        tp.compression = static_cast<uint8_t>(x);
+        break;
+      case 3:
+        TRY(v.packed(x, "uncompressed size"));
+        tp.uncompressed_size = x;
+        break;
       default: break;  // later fields describe the payload further; the size and compression above suffice
     }
   }
@@ -812,7 +888,8 @@ Status EventParser::State::payload(std::span<const uint8_t> body, const EventInf
       start += size;
     }
     if (final && start != window.size()) {
-      return make_error(ErrorCode::kCorrupt, "payload ends inside an inner event ({} bytes left)", window.size() - start);
+      return make_error(ErrorCode::kCorrupt, "payload ends inside an inner event ({} bytes left)",
+                        window.size() - start);
     }
     return {};
   };

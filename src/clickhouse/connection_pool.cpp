@@ -17,7 +17,9 @@ const Status& outcome_of(const Result<T>& r, Status& holder) {
   if (!r.ok()) holder = r.error();
   return holder;
 }
-const Status& outcome_of(const Status& s, Status&) { return s; }
+const Status& outcome_of(const Status& s, Status&) {
+  return s;
+}
 
 }  // namespace
 

@@ -12,7 +12,8 @@ namespace {
 std::string column_definitions(const TargetTable& t) {
   std::string s;
   for (const auto& c : t.columns) s += fmt::format("{} {}, ", clickhouse_identifier(c.name), c.type);
-  s += fmt::format("{} UInt64, {} UInt8", clickhouse_identifier(kVersionColumn), clickhouse_identifier(kIsDeletedColumn));
+  s += fmt::format("{} UInt64, {} UInt8", clickhouse_identifier(kVersionColumn),
+                   clickhouse_identifier(kIsDeletedColumn));
   return s;
 }
 
@@ -110,13 +111,13 @@ bool widens(const MappedColumn& from, const MappedColumn& to, std::string& why) 
   if (fe == te && fe != ColumnEncoding::kDateTimeText && fe != ColumnEncoding::kDecimalText) {
     return true;  // strings, temporals of equal shape, SET text, JSON, GEOMETRY, VECTOR, TIME microseconds
   }
-  if ((fe == ColumnEncoding::kDateTimeText || fe == ColumnEncoding::kDecimalText) && fe == te && from.scale == to.scale) {
+  if ((fe == ColumnEncoding::kDateTimeText || fe == ColumnEncoding::kDecimalText) && fe == te &&
+      from.scale == to.scale) {
     return true;
   }
   why = "the stored values would change (stored as text with a different number of digits, or a different type)";
   return false;
 }
-
 
 // A ClickHouse string literal of any bytes: printable ASCII as is, every other byte as \xHH (ClickHouse reads
 // the escape as that byte; a raw NUL or control byte in the query text would not survive every transport).
@@ -181,7 +182,9 @@ std::string qualified_name(const TargetName& name) {
   return clickhouse_identifier(name.database) + "." + clickhouse_identifier(name.table);
 }
 
-TargetName current_view_name(const TargetName& table) { return {table.database, table.table + "_current"}; }
+TargetName current_view_name(const TargetName& table) {
+  return {table.database, table.table + "_current"};
+}
 
 bool has_current_view(const TargetTable& table, const ServerCapabilities& caps) {
   return !caps.replacing_is_deleted && !table.primary_key.empty();
@@ -218,10 +221,12 @@ Statements create_table_statements(const TargetTable& t, const ServerCapabilitie
 
 Result<Statements> add_column_statements(const TargetTable& after, size_t index, const ServerCapabilities& caps,
                                          std::string_view default_expression) {
-  if (index >= after.columns.size()) return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
+  if (index >= after.columns.size())
+    return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
   const MappedColumn& c = after.columns[index];
   const std::string change = fmt::format("ADD COLUMN {}", clickhouse_identifier(c.name));
-  if (c.in_primary_key) return change_error(after, change, "a new primary-key column changes the sort key; resync the table");
+  if (c.in_primary_key)
+    return change_error(after, change, "a new primary-key column changes the sort key; resync the table");
   std::string position;
   if (index > 0) {
     position = " AFTER " + clickhouse_identifier(after.columns[index - 1].name);
@@ -256,14 +261,16 @@ Result<Statements> drop_column_statements(const TargetTable& before, const Targe
 
 Result<Statements> modify_column_statements(const TargetTable& before, const TargetTable& after, size_t index,
                                             const ServerCapabilities& caps) {
-  if (index >= after.columns.size()) return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
+  if (index >= after.columns.size())
+    return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
   const MappedColumn& to = after.columns[index];
   const MappedColumn* from = find_column(before, to.name);
   const std::string change = fmt::format("MODIFY COLUMN {}", clickhouse_identifier(to.name));
   if (from == nullptr) return change_error(before, change, "the table has no such column");
   const std::string types = fmt::format(" ({} → {})", from->type, to.type);
-  const bool text_shape_changes = (to.encoding == ColumnEncoding::kDateTimeText || to.encoding == ColumnEncoding::kDecimalText) &&
-                                  from->encoding == to.encoding && from->scale != to.scale;
+  const bool text_shape_changes =
+      (to.encoding == ColumnEncoding::kDateTimeText || to.encoding == ColumnEncoding::kDecimalText) &&
+      from->encoding == to.encoding && from->scale != to.scale;
   if (text_shape_changes) {
     // Values stored as text keep their old number of digits, while MySQL shows the new number.
     return change_error(before, change + fmt::format(" (fraction digits {} → {})", from->scale, to.scale),
@@ -283,7 +290,8 @@ Result<Statements> modify_column_statements(const TargetTable& before, const Tar
 
 Result<Statements> rename_column_statements(const TargetTable& after, std::string_view from, size_t index,
                                             const ServerCapabilities& caps) {
-  if (index >= after.columns.size()) return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
+  if (index >= after.columns.size())
+    return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
   const MappedColumn& c = after.columns[index];
   const std::string change =
       fmt::format("RENAME COLUMN {} TO {}", clickhouse_identifier(from), clickhouse_identifier(c.name));
@@ -302,7 +310,8 @@ Result<Statements> rename_column_statements(const TargetTable& after, std::strin
 
 Result<ColumnCopyRename> rename_column_by_copy(const TargetTable& before, std::string_view from,
                                                const TargetTable& after, size_t index, const ServerCapabilities& caps) {
-  if (index >= after.columns.size()) return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
+  if (index >= after.columns.size())
+    return make_error(ErrorCode::kInvalidArgument, "column index {} out of range", index);
   const MappedColumn& c = after.columns[index];
   const std::string change =
       fmt::format("RENAME COLUMN {} TO {}", clickhouse_identifier(from), clickhouse_identifier(c.name));
@@ -380,8 +389,8 @@ Result<std::string> column_default_expression(const MappedColumn& c, const schem
       const int64_t fraction = ticks - seconds * per_second;
       const int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
       const int64_t in_day = seconds - days * 86400;
-      std::string text = fmt::format("{} {:02}:{:02}:{:02}", date_text(days), in_day / 3600, in_day / 60 % 60,
-                                     in_day % 60);
+      std::string text =
+          fmt::format("{} {:02}:{:02}:{:02}", date_text(days), in_day / 3600, in_day / 60 % 60, in_day % 60);
       if (c.scale > 0) text += fmt::format(".{:0{}}", fraction, c.scale);
       return cast(fmt::format("'{}'", text));
     }
@@ -402,8 +411,10 @@ Result<std::string> column_default_expression(const MappedColumn& c, const schem
     case ColumnEncoding::kGeometry: return cast(byte_literal(in.string()));
     case ColumnEncoding::kVector: break;
   }
-  return make_error(ErrorCode::kUnsupported, "column {} ({}) added with {}: a default of this type cannot be "
-                    "reproduced exactly; re-snapshot the table", clickhouse_identifier(c.name), c.type,
+  return make_error(ErrorCode::kUnsupported,
+                    "column {} ({}) added with {}: a default of this type cannot be "
+                    "reproduced exactly; re-snapshot the table",
+                    clickhouse_identifier(c.name), c.type,
                     mysql_default ? "DEFAULT " + *mysql_default : std::string("no DEFAULT"));
 }
 

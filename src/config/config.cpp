@@ -123,8 +123,7 @@ class Section {
     }
     std::vector<std::string> names;
     for (const auto& o : options) names.push_back(o.first);
-    return config_error(origin_, v, key_path(key),
-                        fmt::format("'{}' is not one of: {}", text, fmt::join(names, ", ")));
+    return config_error(origin_, v, key_path(key), fmt::format("'{}' is not one of: {}", text, fmt::join(names, ", ")));
   }
 
   Status string_list(const std::string& key, std::vector<std::string>& out) {
@@ -223,8 +222,7 @@ class Section {
         const std::string name = raw.substr(i + 2, end - i - 2);
         auto value = env_(name);
         if (!value) {
-          return config_error(origin_, v, key_path(key),
-                              fmt::format("environment variable {} is not set", name));
+          return config_error(origin_, v, key_path(key), fmt::format("environment variable {} is not set", name));
         }
         out += *value;
         i = end;
@@ -277,7 +275,8 @@ Status parse_source(Section s, SourceConfig& c) {
                                           tls_mode_name(c.tls.mode)));
   }
   if (c.tls.cert.empty() != c.tls.key.empty()) {
-    return tls.error_at(c.tls.cert.empty() ? "key" : "cert", "source.tls.cert and source.tls.key go together: give both or neither");
+    return tls.error_at(c.tls.cert.empty() ? "key" : "cert",
+                        "source.tls.cert and source.tls.key go together: give both or neither");
   }
   TRY(tls.finish());
   return s.finish();
@@ -306,7 +305,8 @@ Status parse_destination(Section s, DestinationConfig& c) {
                 {"lz4", RequestCompression::kLz4}}));
   const std::vector<std::pair<std::string, DatePolicy>> date_policies = {
       {"null", DatePolicy::kNull}, {"clamp", DatePolicy::kClamp}, {"error", DatePolicy::kError}};
-  for (auto [key, out] : {std::pair{"zero_dates", &c.zero_dates}, std::pair{"out_of_range_dates", &c.out_of_range_dates}}) {
+  for (auto [key, out] :
+       {std::pair{"zero_dates", &c.zero_dates}, std::pair{"out_of_range_dates", &c.out_of_range_dates}}) {
     // `null` is YAML's null, which elsewhere means "not set": here it names the policy.
     const YAML::Node v = s.child(key);
     if (v.IsDefined() && v.IsNull()) {
@@ -368,7 +368,8 @@ Result<Config> parse_config(const std::string& yaml_text, const std::string& ori
     return make_error(ErrorCode::kConfig, "{}:{}: not valid YAML: {}", origin, e.mark.line + 1, e.msg);
   }
   if (!root || root.IsNull()) return make_error(ErrorCode::kConfig, "{}: the file is empty", origin);
-  if (!root.IsMap()) return make_error(ErrorCode::kConfig, "{}: must be a mapping with source: and destination:", origin);
+  if (!root.IsMap())
+    return make_error(ErrorCode::kConfig, "{}: must be a mapping with source: and destination:", origin);
 
   Config c;
   c.file = origin;

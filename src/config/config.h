@@ -35,8 +35,8 @@ struct SourceConfig {
   std::string user;  // required
   Secret password;
   SourceTls tls;
-  uint32_t server_id = 0;            // required: the replica id used on the binlog connection
-  unsigned max_connections = 4;      // upper bound on connections to the source (snapshot readers included)
+  uint32_t server_id = 0;        // required: the replica id used on the binlog connection
+  unsigned max_connections = 4;  // upper bound on connections to the source (snapshot readers included)
   unsigned connect_timeout_s = 10;
   unsigned read_timeout_s = 60;
   LostPositionPolicy on_lost_position = LostPositionPolicy::kFail;
@@ -78,7 +78,7 @@ struct DestinationConfig {
   unsigned request_timeout_s = 300;
   JsonMapping json = JsonMapping::kString;
   RequestCompression compression = RequestCompression::kNone;
-  DatePolicy zero_dates = DatePolicy::kNull;          // 0000-00-00 and dates with a zero month or day
+  DatePolicy zero_dates = DatePolicy::kNull;           // 0000-00-00 and dates with a zero month or day
   DatePolicy out_of_range_dates = DatePolicy::kError;  // outside Date32/DateTime64 (1900..2299)
 };
 

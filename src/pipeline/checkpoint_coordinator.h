@@ -28,8 +28,8 @@ class CheckpointCoordinator {
   // Saves a checkpoint at an earlier transaction boundary whose rows the destination has already acknowledged
   // (every row appended before it went out in a flush that completed), without flushing what came after it:
   // the periodic checkpoint of a stream under load, which then does not stop reading for a flush.
-  Status checkpoint_acknowledged(const binlog::StreamPosition& position, uint64_t next_version,
-                                 uint64_t last_commit_us, std::string schema_history);
+  Status checkpoint_acknowledged(const binlog::StreamPosition& position, uint64_t next_version, uint64_t last_commit_us,
+                                 std::string schema_history);
   const Checkpoint& last() const { return last_; }
   // The version counter of the newest checkpoint that every store holds (a mirror that missed a save lags);
   // `last` given to the constructor counts as held.

@@ -1,10 +1,7 @@
 #include "pipeline/clickhouse_destination.h"
 
-#include "pipeline/writer_sink.h"
-
-#include <fmt/ranges.h>
-
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <map>
@@ -14,6 +11,7 @@
 #include "clickhouse/table_ddl.h"
 #include "common/strings.h"
 #include "pipeline/clickhouse_schema_applier.h"
+#include "pipeline/writer_sink.h"
 
 namespace mysql2ch::pipeline {
 

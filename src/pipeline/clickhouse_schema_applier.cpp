@@ -24,7 +24,7 @@ bool has_column(const std::vector<std::pair<std::string, std::string>>& columns,
 }  // namespace
 
 Result<std::vector<std::pair<std::string, std::string>>> destination_columns(ClickHouseConnection& conn,
-                                                                              const TargetName& name) {
+                                                                             const TargetName& name) {
   TRY_ASSIGN(std::string rows,
              conn.query(fmt::format("SELECT name, type FROM system.columns WHERE database = {} AND table = {}",
                                     clickhouse_string(name.database), clickhouse_string(name.table)),
@@ -74,8 +74,7 @@ ClickHouseSchemaApplier::ClickHouseSchemaApplier(ClickHouseConnection& connectio
 
 Result<TargetTable> ClickHouseSchemaApplier::map(const schema::TableSchema& table) {
   TRY_ASSIGN(ServerCapabilities caps, connection_.capabilities());
-  return map_table(table, target_name(config_, table.database, table.table), caps,
-                   TypeMappingOptions::from(config_));
+  return map_table(table, target_name(config_, table.database, table.table), caps, TypeMappingOptions::from(config_));
 }
 
 Status ClickHouseSchemaApplier::run(const Statements& statements) {
@@ -145,8 +144,8 @@ Status ClickHouseSchemaApplier::add_column(const schema::TableSchema& after, siz
   TRY_ASSIGN(TargetTable target, map(after));
   TRY_ASSIGN(auto existing, destination_columns(connection_, target.name));
   if (has_column(existing, target.columns[index].name)) return run(refresh_view_statements(target, caps));
-  TRY_ASSIGN(std::string default_expression, column_default_expression(target.columns[index], after.columns[index],
-                                                                               mysql_default, statement));
+  TRY_ASSIGN(std::string default_expression,
+             column_default_expression(target.columns[index], after.columns[index], mysql_default, statement));
   TRY_ASSIGN(Statements statements, add_column_statements(target, index, caps, default_expression));
   return run(statements);
 }

@@ -30,7 +30,7 @@ namespace mysql2ch::pipeline {
 
 // (name, type) of the destination table's columns in table order; empty when the table does not exist.
 Result<std::vector<std::pair<std::string, std::string>>> destination_columns(ClickHouseConnection& connection,
-                                                                              const TargetName& name);
+                                                                             const TargetName& name);
 
 // How the columns a destination table has (`actual`, as destination_columns() reads them) differ from
 // `expected`, the mapped columns of the schema its rows are written with; empty when they agree. One entry per

@@ -18,10 +18,13 @@ namespace {
 
 using schema::TableName;
 
-constexpr uint64_t kModeAnsiQuotes = 4;                 // sql_mode bit MODE_ANSI_QUOTES
-constexpr uint64_t kModeNoBackslashEscapes = 1u << 20;  // sql_mode bit MODE_NO_BACKSLASH_ESCAPES (1u << 21 is STRICT_TRANS_TABLES)
+constexpr uint64_t kModeAnsiQuotes = 4;  // sql_mode bit MODE_ANSI_QUOTES
+constexpr uint64_t kModeNoBackslashEscapes =
+    1u << 20;  // sql_mode bit MODE_NO_BACKSLASH_ESCAPES (1u << 21 is STRICT_TRANS_TABLES)
 
-std::string qualified(const TableName& n) { return n.database + "." + n.table; }
+std::string qualified(const TableName& n) {
+  return n.database + "." + n.table;
+}
 
 // The statement as UTF-8, from the character_set_client the QUERY event names.
 Result<std::string> statement_utf8(const binlog::QueryEvent& q) {
@@ -101,7 +104,8 @@ struct WorkingTable {
   }
 };
 
-Error needs_resnapshot(const TableName& table, std::string_view change, std::string_view why, const std::string& where) {
+Error needs_resnapshot(const TableName& table, std::string_view change, std::string_view why,
+                       const std::string& where) {
   return make_error(ErrorCode::kUnsupported,
                     "DDL at {}: {} on {}: {}. The mirror of {} can no longer be kept exact from the binlog: "
                     "re-snapshot the table (drop its destination table and its snapshot state, then run sync "
@@ -113,7 +117,11 @@ Error needs_resnapshot(const TableName& table, std::string_view change, std::str
 
 TrackingDdlHandler::TrackingDdlHandler(SchemaTracker& tracker, ClickHouseSchemaApplier& destination,
                                        TableBatches& batches, TableFilter& filter, UnparseableDdl on_unparseable)
-    : tracker_(tracker), destination_(destination), batches_(batches), filter_(filter), on_unparseable_(on_unparseable) {}
+    : tracker_(tracker),
+      destination_(destination),
+      batches_(batches),
+      filter_(filter),
+      on_unparseable_(on_unparseable) {}
 
 Result<schema::TableSchema> TrackingDdlHandler::rows_schema(const schema::TableSchema& table_map,
                                                             const std::string& where) {
@@ -142,7 +150,8 @@ bool TrackingDdlHandler::names_selected_table(std::string_view statement, const 
 
 Status TrackingDdlHandler::refuse_or_skip(const Error& error, std::string_view statement, const std::string& where,
                                           const std::vector<std::string>& selected) {
-  const std::string tables = selected.empty() ? std::string("a selected table") : fmt::format("{}", fmt::join(selected, ", "));
+  const std::string tables =
+      selected.empty() ? std::string("a selected table") : fmt::format("{}", fmt::join(selected, ", "));
   if (on_unparseable_ == UnparseableDdl::kSkip) {
     spdlog::warn(
         "SKIPPING DDL at {} on {} (pipeline.on_unparseable_ddl: skip): {}. Statement: {}. If it changed columns, "
@@ -178,8 +187,8 @@ Result<bool> TrackingDdlHandler::on_ddl(const binlog::QueryEvent& q, const std::
   auto parsed = schema::parse_ddl(*text, options);
   if (!parsed.ok()) {
     if (!names_selected_table(*text, database)) {
-      spdlog::debug("ignoring DDL at {} (names no selected table, not parsed: {}): {}", where,
-                    parsed.error().message(), text->substr(0, 300));
+      spdlog::debug("ignoring DDL at {} (names no selected table, not parsed: {}): {}", where, parsed.error().message(),
+                    text->substr(0, 300));
       return false;
     }
     TRY(refuse_or_skip(parsed.error(), *text, where, {}));
@@ -306,14 +315,16 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       continue;
     }
     // Every other change names one table; unselected ones only matter to the history.
-    const TableName name = std::visit([](const auto& c) -> TableName {
-      using T = std::decay_t<decltype(c)>;
-      if constexpr (std::is_same_v<T, schema::TableRenamed>) {
-        return c.to;
-      } else {
-        return c.table;
-      }
-    }, change);
+    const TableName name = std::visit(
+        [](const auto& c) -> TableName {
+          using T = std::decay_t<decltype(c)>;
+          if constexpr (std::is_same_v<T, schema::TableRenamed>) {
+            return c.to;
+          } else {
+            return c.table;
+          }
+        },
+        change);
     if (!filter_.selected(name.database, name.table)) continue;
     if (const auto* c = std::get_if<schema::TableDropped>(&change)) {
       working.erase(c->table);
@@ -330,10 +341,9 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       return needs_resnapshot(c->table, "the statement", c->reason, where);
     }
     if (const auto* c = std::get_if<schema::PrimaryKeyChanged>(&change)) {
-      return needs_resnapshot(c->table,
-                              fmt::format("PRIMARY KEY ({}) → ({})", fmt::join(c->before, ", "), fmt::join(c->after, ", ")),
-                              "the destination's sort key (ORDER BY) is the primary key and cannot change in place",
-                              where);
+      return needs_resnapshot(
+          c->table, fmt::format("PRIMARY KEY ({}) → ({})", fmt::join(c->before, ", "), fmt::join(c->after, ", ")),
+          "the destination's sort key (ORDER BY) is the primary key and cannot change in place", where);
     }
     TRY_ASSIGN(WorkingTable * w, table(name));
     batches_.forget(name.database, name.table);
@@ -347,7 +357,8 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       }
       w->schema.columns.insert(w->schema.columns.begin() + static_cast<std::ptrdiff_t>(at), added->column);
       w->rekey();
-      TRY(context(retried([&] { return destination_.add_column(w->schema, at, added->default_value, statement); }), name,
+      TRY(context(retried([&] { return destination_.add_column(w->schema, at, added->default_value, statement); }),
+                  name,
                   fmt::format("ADD COLUMN `{}`{}", added->column.name,
                               added->default_value ? " DEFAULT " + *added->default_value : "")));
     } else if (const auto* dropped = std::get_if<schema::ColumnDropped>(&change)) {
@@ -388,7 +399,8 @@ Status TrackingDdlHandler::apply_changes(const std::vector<schema::TableChange>&
       size_t at = 0;
       if (moved_column->after) {
         auto p = w->index(*moved_column->after);
-        if (!p) return make_error(ErrorCode::kInternal, "DDL at {}: {}: no column `{}`", where, what, *moved_column->after);
+        if (!p)
+          return make_error(ErrorCode::kInternal, "DDL at {}: {}: no column `{}`", where, what, *moved_column->after);
         at = *p + 1;
       }
       w->schema.columns.insert(w->schema.columns.begin() + static_cast<std::ptrdiff_t>(at), moving);

@@ -29,11 +29,13 @@ bool database_watched(const TablesConfig& tables, const std::string& database) {
   return false;
 }
 
-std::string cell(const QueryResult& r, size_t row, size_t col) { return r.rows[row][col].value_or(""); }
+std::string cell(const QueryResult& r, size_t row, size_t col) {
+  return r.rows[row][col].value_or("");
+}
 
 // Adds one table as information_schema describes it now.
-Status add_table(Connection& conn, schema::TableCatalog& catalog, const std::string& database,
-                 const std::string& table, const std::string& table_collation) {
+Status add_table(Connection& conn, schema::TableCatalog& catalog, const std::string& database, const std::string& table,
+                 const std::string& table_collation) {
   TRY_ASSIGN(schema::TableSchema ts, load_table_schema(conn, database, table));
   TRY_ASSIGN(QueryResult cols,
              conn.query(fmt::format("SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} "
@@ -92,7 +94,9 @@ Status add_databases(Connection& conn, schema::TableCatalog& catalog, const Tabl
   return {};
 }
 
-bool same_name(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
+bool same_name(std::string_view a, std::string_view b) {
+  return to_lower(a) == to_lower(b);
+}
 
 }  // namespace
 
@@ -149,7 +153,8 @@ Result<schema::TableSchema> SchemaTracker::rows_schema(const schema::TableSchema
                       map.database, map.table, where, what);
   };
   if (map.columns.size() != tracked->columns.size()) {
-    return differ(fmt::format("the binlog has {} columns, the history {}", map.columns.size(), tracked->columns.size()));
+    return differ(
+        fmt::format("the binlog has {} columns, the history {}", map.columns.size(), tracked->columns.size()));
   }
   for (size_t k = 0; k < map.columns.size(); ++k) {
     const auto& m = map.columns[k];
@@ -167,8 +172,8 @@ Result<schema::TableSchema> SchemaTracker::rows_schema(const schema::TableSchema
                                 m.precision, m.scale, t.precision, t.scale));
     }
     if (m.fsp != t.fsp) {
-      return differ(fmt::format("{} has {} fractional second digits in the binlog, {} in the history", column, m.fsp,
-                                t.fsp));
+      return differ(
+          fmt::format("{} has {} fractional second digits in the binlog, {} in the history", column, m.fsp, t.fsp));
     }
   }
   if (map.column_names_known) return map;

@@ -1,5 +1,7 @@
 #include "pipeline/snapshot_sinks.h"
 
+#include <fmt/ranges.h>
+
 #include "clickhouse/connection.h"
 #include "clickhouse/table_ddl.h"
 #include "clickhouse/table_writer.h"
@@ -7,8 +9,6 @@
 #include "common/strings.h"
 #include "pipeline/clickhouse_schema_applier.h"
 #include "pipeline/writer_sink.h"
-
-#include <fmt/ranges.h>
 
 namespace mysql2ch::pipeline {
 

@@ -1,14 +1,13 @@
 #include "pipeline/snapshot_worker.h"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
-
-#include <fmt/ranges.h>
 
 #include "clickhouse/connection.h"
 #include "clickhouse/sql_text.h"
@@ -25,7 +24,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-state::TableId id_of(const SourceTableName& name) { return {name.database, name.table}; }
+state::TableId id_of(const SourceTableName& name) {
+  return {name.database, name.table};
+}
 
 // What a snapshot reads a table with: its columns' names and types (a change makes chunks read another shape).
 std::string layout_of(const schema::TableSchema& t) {
@@ -40,7 +41,7 @@ std::string layout_of(const schema::TableSchema& t) {
 
 // The layouts of `tables` on the source now; a table that is gone has none.
 Result<std::map<state::TableId, std::string>> source_layouts(const Config& config,
-                                                            const std::vector<SourceTableName>& tables) {
+                                                             const std::vector<SourceTableName>& tables) {
   TRY_ASSIGN(Connection conn, Connection::open(ConnectOptions::from_source(config.source)));
   std::map<state::TableId, std::string> out;
   for (const auto& t : tables) {
@@ -70,7 +71,9 @@ SnapshotWorker::SnapshotWorker(const Config& config, state::StateStore& store, S
       tables_(std::move(tables)),
       awaited_(std::move(awaited)) {}
 
-SnapshotWorker::~SnapshotWorker() { stop_and_join(); }
+SnapshotWorker::~SnapshotWorker() {
+  stop_and_join();
+}
 
 void SnapshotWorker::take_over(const SelectedTable& table) {
   std::lock_guard lock(tables_mutex_);
@@ -223,8 +226,8 @@ Status SnapshotWorker::snapshot_tables(std::vector<SourceTableName> todo, const 
     if (todo.empty()) return {};
     TRY_ASSIGN(auto before, source_layouts(config_, todo));
     snapshot::SnapshotOptions options = snapshot::SnapshotOptions::from_config(config_);
-    options.max_connections = std::max(1u, options.max_connections - std::min(options.max_connections - 1,
-                                                                              source_connections_held_));
+    options.max_connections =
+        std::max(1u, options.max_connections - std::min(options.max_connections - 1, source_connections_held_));
     ClickHouseSnapshotSinks sinks(config_);
     snapshot::SnapshotRunner runner(std::move(options), store_, versions_.floor(), sinks);
     std::atomic<bool> finished{false};

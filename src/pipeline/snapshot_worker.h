@@ -94,9 +94,9 @@ class SnapshotWorker {
   SnapshotVersions& versions_;
   unsigned source_connections_held_;
   mutable std::mutex tables_mutex_;
-  std::vector<SelectedTable> tables_;   // guarded by tables_mutex_
-  std::set<state::TableId> awaited_;    // guarded by tables_mutex_
-  bool took_over_ = false;              // guarded by tables_mutex_
+  std::vector<SelectedTable> tables_;  // guarded by tables_mutex_
+  std::set<state::TableId> awaited_;   // guarded by tables_mutex_
+  bool took_over_ = false;             // guarded by tables_mutex_
   std::atomic<bool> halt_{false};
   std::thread thread_;
   mutable std::mutex mutex_;
@@ -110,6 +110,7 @@ class SnapshotWorker {
 
 // `mysql2ch resnapshot`: records a request for every selected table matching one of `patterns` (db.table
 // globs). Returns the tables requested; kInvalidArgument when a pattern matches no selected table.
-Result<std::vector<SourceTableName>> request_resnapshots(const Config& config, const std::vector<std::string>& patterns);
+Result<std::vector<SourceTableName>> request_resnapshots(const Config& config,
+                                                         const std::vector<std::string>& patterns);
 
 }  // namespace mysql2ch::pipeline

@@ -18,8 +18,8 @@ class Lexer {
     skip();
     if (p_ >= s_.size()) return std::nullopt;
     const size_t start = p_;
-    while (p_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[p_])) != 0 || s_[p_] == '_' ||
-                              s_[p_] == '$' || static_cast<unsigned char>(s_[p_]) >= 0x80)) {
+    while (p_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[p_])) != 0 || s_[p_] == '_' || s_[p_] == '$' ||
+                              static_cast<unsigned char>(s_[p_]) >= 0x80)) {
       ++p_;
     }
     if (p_ == start) ++p_;
@@ -43,8 +43,8 @@ class Lexer {
       } else if (s_.substr(p_, 2) == "/*") {
         const size_t end = s_.find("*/", p_ + 2);
         p_ = end == std::string_view::npos ? s_.size() : end + 2;
-      } else if (c == '#' || (s_.substr(p_, 2) == "--" && (p_ + 2 >= s_.size() ||
-                                                            std::isspace(static_cast<unsigned char>(s_[p_ + 2])) != 0))) {
+      } else if (c == '#' || (s_.substr(p_, 2) == "--" &&
+                              (p_ + 2 >= s_.size() || std::isspace(static_cast<unsigned char>(s_[p_ + 2])) != 0))) {
         const size_t end = s_.find('\n', p_);
         p_ = end == std::string_view::npos ? s_.size() : end + 1;
       } else {

@@ -104,7 +104,7 @@ Status StreamRunner::run() {
       case Kind::kEvent: {
         caught_up_ = false;
         parser.set_checksum_before_format_description(item->checksum_size != 0 ? binlog::ChecksumAlg::kCrc32
-                                                                                : binlog::ChecksumAlg::kOff);
+                                                                               : binlog::ChecksumAlg::kOff);
         const auto& h = item->header;
         const uint64_t pos = h.log_pos >= h.event_size ? h.log_pos - h.event_size : 0;
         TRY(parser.parse(item->event, pos, assembler_));
@@ -148,9 +148,10 @@ Status StreamRunner::run() {
     TRY(checkpoint());
   } else {
     if (assembler_.at_boundary()) {
-      spdlog::warn("stopping with the prepared XA transaction {} undecided: the checkpoint stays at {}, before it, "
-                   "and the next start reads from there again",
-                   assembler_.oldest_prepared_xa(), checkpoints_.last().position.to_string());
+      spdlog::warn(
+          "stopping with the prepared XA transaction {} undecided: the checkpoint stays at {}, before it, "
+          "and the next start reads from there again",
+          assembler_.oldest_prepared_xa(), checkpoints_.last().position.to_string());
     }
     // Stopped inside a transaction: its rows may go out (they carry their final versions), but the checkpoint
     // stays at the last boundary, so a restart reads the transaction again.

@@ -21,9 +21,9 @@
 #include "pipeline/schema_tracker.h"
 #include "pipeline/snapshot_marks.h"
 #include "pipeline/snapshot_sinks.h"
-#include "pipeline/state_checkpoint_store.h"
 #include "pipeline/snapshot_versions.h"
 #include "pipeline/snapshot_worker.h"
+#include "pipeline/state_checkpoint_store.h"
 #include "pipeline/stream_runner.h"
 #include "pipeline/sync_snapshots.h"
 #include "schema/table_catalog.h"
@@ -103,8 +103,8 @@ Status record_stream_created(state::StateStore& store, SnapshotWorker& worker, c
   }
   TRY(store.record_stream_made_table(id, has_primary_key, complete));
   if (!complete) {
-    spdlog::warn("{}.{} was renamed to {} before its snapshot completed: {} is snapshotted now",
-                 renamed_from->database, renamed_from->table, id.qualified(), id.qualified());
+    spdlog::warn("{}.{} was renamed to {} before its snapshot completed: {} is snapshotted now", renamed_from->database,
+                 renamed_from->table, id.qualified(), id.qualified());
   }
   worker.take_over(SelectedTable{{table.database, table.table}, has_primary_key});
   return {};
@@ -159,9 +159,10 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
     if (awaited.count({t.name.database, t.name.table}) == 0) {
       snapshot_now.push_back(t);
     } else {
-      spdlog::info("{} is made by the stream (a CREATE or RENAME TABLE after the checkpoint): it is not snapshotted "
-                   "before the stream has made it",
-                   t.name.qualified());
+      spdlog::info(
+          "{} is made by the stream (a CREATE or RENAME TABLE after the checkpoint): it is not snapshotted "
+          "before the stream has made it",
+          t.name.qualified());
     }
   }
   SnapshotWorker worker(config, store, versions, std::move(snapshot_now), options.once ? 0 : 1, std::move(awaited));
@@ -229,8 +230,8 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
       position_lost = true;
       return st;
     }
-    return std::move(st).error().context(fmt::format("streaming (last checkpoint {})",
-                                                     checkpoints.last().position.to_string()));
+    return std::move(st).error().context(
+        fmt::format("streaming (last checkpoint {})", checkpoints.last().position.to_string()));
   }
   spdlog::info("stopped at {} (next version {})", checkpoints.last().position.to_string(),
                checkpoints.last().next_version);
@@ -314,10 +315,10 @@ Status run_sync(const Config& config, const SyncOptions& options, const std::ato
       restarted = true;
       continue;
     }
-    return std::move(st).error().context(fmt::format(
-        "the source no longer has the stream at {} ({}); the mirror cannot continue from there without a "
-        "new snapshot (source.on_lost_position: resnapshot does that)",
-        where, source_retention(connect)));
+    return std::move(st).error().context(
+        fmt::format("the source no longer has the stream at {} ({}); the mirror cannot continue from there without a "
+                    "new snapshot (source.on_lost_position: resnapshot does that)",
+                    where, source_retention(connect)));
   }
 }
 
@@ -355,10 +356,10 @@ Result<std::string> describe_status(const Config& config) {
       out += fmt::format("saved:           {} s ago\n", (now - std::min(now, checkpoint->saved_at_us)) / 1000000);
     }
     if (checkpoint->last_commit_us != 0) {
-      out += fmt::format("lag at save:     {:.3f} s (last applied commit to checkpoint)\n",
-                         static_cast<double>(checkpoint->saved_at_us -
-                                             std::min(checkpoint->saved_at_us, checkpoint->last_commit_us)) /
-                             1e6);
+      out += fmt::format(
+          "lag at save:     {:.3f} s (last applied commit to checkpoint)\n",
+          static_cast<double>(checkpoint->saved_at_us - std::min(checkpoint->saved_at_us, checkpoint->last_commit_us)) /
+              1e6);
     }
   }
   out += "snapshot:\n" + tables_text;

@@ -56,9 +56,10 @@ Status adopt_mirrored_tables(state::StateStore& store, const PreparedTables& pre
       TRY(store.adopt_done(id, t.has_primary_key));
       continue;
     }
-    spdlog::warn("{}: the destination does not record its snapshot as complete; it is read again and the rows the "
-                 "source no longer has are removed",
-                 id.qualified());
+    spdlog::warn(
+        "{}: the destination does not record its snapshot as complete; it is read again and the rows the "
+        "source no longer has are removed",
+        id.qualified());
     TRY_ASSIGN(int64_t request, store.request_resnapshot(id));
     (void)request;
   }
@@ -92,10 +93,11 @@ Status restart_at_current_position(const Config& config, state::StateStore& stor
     TRY_ASSIGN(int64_t id, store.request_resnapshot({t.name.database, t.name.table}));
     (void)id;
   }
-  spdlog::error("source.on_lost_position is resnapshot: streaming restarts at the source's current position {} "
-                "(next version {}); the changes in between are lost from the stream, so all {} selected table(s) "
-                "are read again and rows the source no longer has are removed",
-                c.position.to_string(), next, prepared.tables.size());
+  spdlog::error(
+      "source.on_lost_position is resnapshot: streaming restarts at the source's current position {} "
+      "(next version {}); the changes in between are lost from the stream, so all {} selected table(s) "
+      "are read again and rows the source no longer has are removed",
+      c.position.to_string(), next, prepared.tables.size());
   return {};
 }
 
@@ -110,9 +112,10 @@ Result<uint64_t> reread_filled_tables(const Config& config, state::StateStore& s
     next = std::max(next, top + 1);
     TRY_ASSIGN(int64_t id, store.request_resnapshot({t.name.database, t.name.table}));
     (void)id;
-    spdlog::warn("no checkpoint, but {} already holds {} row(s): {} is read again and the rows it no longer has "
-                 "are removed",
-                 target, rows, t.name.qualified());
+    spdlog::warn(
+        "no checkpoint, but {} already holds {} row(s): {} is read again and the rows it no longer has "
+        "are removed",
+        target, rows, t.name.qualified());
   }
   return next;
 }

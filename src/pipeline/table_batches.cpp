@@ -22,8 +22,7 @@ bool same_row_layout(const schema::TableSchema& a, const schema::TableSchema& b)
   return true;
 }
 
-TableBatches::TableBatches(DestinationTables& destination, const PipelineConfig& config,
-                           const std::atomic<bool>& stop)
+TableBatches::TableBatches(DestinationTables& destination, const PipelineConfig& config, const std::atomic<bool>& stop)
     : destination_(destination), config_(config), stop_(stop) {}
 
 Result<std::unique_ptr<TableSink>> TableBatches::open_sink(const schema::TableSchema& table,
@@ -69,7 +68,9 @@ bool TableBatches::due(std::chrono::steady_clock::time_point now) const {
          now - oldest_pending_ >= std::chrono::milliseconds(config_.max_delay_ms);
 }
 
-uint64_t TableBatches::buffered_rows() const { return pending_rows_; }
+uint64_t TableBatches::buffered_rows() const {
+  return pending_rows_;
+}
 
 Status TableBatches::with_retry(const char* what, const std::function<Status()>& attempt) {
   auto backoff = std::chrono::milliseconds(200);
@@ -109,10 +110,10 @@ Status TableBatches::finish_flight() {
   rows_flushed_ += inserts_rows;
   // The flush's duration is most of the replication lag under a steady load: logged at debug level to tell the
   // destination's share from the batching delay.
-  spdlog::debug("flushed {} rows in {} ms", inserts_rows,
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                      flight_started_)
-                    .count());
+  spdlog::debug(
+      "flushed {} rows in {} ms", inserts_rows,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - flight_started_)
+          .count());
   return {};
 }
 
@@ -124,10 +125,10 @@ Status TableBatches::collect_finished() {
 Status TableBatches::start_flush() {
   TRY(finish_flight());
   if (pending_rows_ == 0) return {};
-  spdlog::debug("flushing {} rows; the oldest waited {} ms", pending_rows_,
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                      oldest_pending_)
-                    .count());
+  spdlog::debug(
+      "flushing {} rows; the oldest waited {} ms", pending_rows_,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - oldest_pending_)
+          .count());
   std::vector<ConcurrentFlush::Job> jobs;
   for (auto& [key, entry] : tables_) {
     if (entry.appending->buffered_rows() == 0) continue;

@@ -72,8 +72,7 @@ class TableBatches {
     std::unique_ptr<TableSink> sending;    // rows handed to a flush; null until the first background flush
   };
 
-  Result<std::unique_ptr<TableSink>> open_sink(const schema::TableSchema& table,
-                                               const schema::TableSchema* previous);
+  Result<std::unique_ptr<TableSink>> open_sink(const schema::TableSchema& table, const schema::TableSchema* previous);
   // Starts a background flush of `jobs` (sinks with rows) and remembers how many rows it carries.
   void launch(std::vector<ConcurrentFlush::Job> jobs);
   Status finish_flight();

@@ -131,7 +131,9 @@ Status TransactionAssembler::on_query(const binlog::EventInfo& info, const binlo
   return end(info);
 }
 
-Status TransactionAssembler::on_xid(const binlog::EventInfo& info, uint64_t) { return end(info); }
+Status TransactionAssembler::on_xid(const binlog::EventInfo& info, uint64_t) {
+  return end(info);
+}
 
 namespace {
 std::string table_key(std::string_view database, std::string_view table) {
@@ -165,9 +167,10 @@ Status TransactionAssembler::checkpoint_here(const std::vector<schema::TableName
     }
   }
   for (const schema::TableName& t : changed) changed_since_checkpoint_.insert(table_key(t.database, t.table));
-  spdlog::info("DDL applied without a checkpoint at its start (the prepared XA transaction {} is undecided); the "
-               "changed tables had no rows since the last checkpoint, which a restart replays from",
-               oldest_prepared_xa());
+  spdlog::info(
+      "DDL applied without a checkpoint at its start (the prepared XA transaction {} is undecided); the "
+      "changed tables had no rows since the last checkpoint, which a restart replays from",
+      oldest_prepared_xa());
   return {};
 }
 
@@ -201,8 +204,8 @@ Status TransactionAssembler::on_xa_statement(const binlog::EventInfo& info, cons
                           where_with_gtid(info), q.query.substr(0, 200));
       }
       const std::string key = xa.xid.key();
-      const auto it = std::find_if(prepared_.begin(), prepared_.end(),
-                                   [&](const PreparedXa& p) { return p.xid.key() == key; });
+      const auto it =
+          std::find_if(prepared_.begin(), prepared_.end(), [&](const PreparedXa& p) { return p.xid.key() == key; });
       if (it != prepared_.end()) {
         prepared_rows_ -= it->rows.size();
         prepared_.erase(it);
@@ -256,8 +259,8 @@ Status TransactionAssembler::prepare(const binlog::EventInfo& info, const Xid& x
 Status TransactionAssembler::commit_prepared(const binlog::EventInfo& info, const Xid& xid) {
   if (!open_) begin(info);
   if (!pending_.empty() || handed_over_part_) {
-    return make_error(ErrorCode::kUnsupported, "XA COMMIT of {} at {} inside a transaction with rows",
-                      xid.text(), where_with_gtid(info));
+    return make_error(ErrorCode::kUnsupported, "XA COMMIT of {} at {} inside a transaction with rows", xid.text(),
+                      where_with_gtid(info));
   }
   const std::string key = xid.key();
   const auto it =
@@ -266,9 +269,10 @@ Status TransactionAssembler::commit_prepared(const binlog::EventInfo& info, cons
     // Checkpoints never pass the start of a prepared XA transaction that holds rows, so an XID this stream has
     // not seen prepared either held no rows of selected tables or was prepared before the stream's first
     // position (before the initial snapshot, which could not read its uncommitted rows).
-    spdlog::warn("XA COMMIT of {} at {}: its XA PREPARE was not read by this stream; if it was prepared before the "
-                 "initial snapshot and changed selected tables, snapshot those tables again",
-                 xid.text(), where_with_gtid(info));
+    spdlog::warn(
+        "XA COMMIT of {} at {}: its XA PREPARE was not read by this stream; if it was prepared before the "
+        "initial snapshot and changed selected tables, snapshot those tables again",
+        xid.text(), where_with_gtid(info));
     return end(info);
   }
   for (const PendingRow& p : it->rows) {

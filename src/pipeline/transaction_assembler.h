@@ -47,10 +47,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <utility>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "binlog/event_parser.h"
@@ -163,11 +163,11 @@ class TransactionAssembler final : public binlog::EventHandler {
 
   bool open_ = false;
   bool in_begin_ = false;
-  bool standalone_ = false;    // MariaDB GTID with FL_STANDALONE: the next QUERY ends the transaction
-  bool in_xa_ = false;         // the open transaction is an XA one (XA START, or MariaDB FL_PREPARED_XA)
+  bool standalone_ = false;        // MariaDB GTID with FL_STANDALONE: the next QUERY ends the transaction
+  bool in_xa_ = false;             // the open transaction is an XA one (XA START, or MariaDB FL_PREPARED_XA)
   bool handed_over_part_ = false;  // the open transaction was spilled: part of it is with the batches
-  std::string start_where_;    // where the open transaction began
-  uint64_t first_version_ = 0;  // counter at the transaction's start (discard() rewinds to it)
+  std::string start_where_;        // where the open transaction began
+  uint64_t first_version_ = 0;     // counter at the transaction's start (discard() rewinds to it)
   uint64_t commit_us_ = 0;
   std::string gtid_;
   std::unordered_map<uint64_t, uint32_t> table_index_;  // table id -> tables_ (this transaction)

@@ -16,9 +16,13 @@ struct Literal {
   std::string text;  // kString: unescaped text; kNumber: as written; kHex: the bytes; kBits: the '0'/'1' digits
 };
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
-bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
+}
 
 bool equals_word(std::string_view s, std::string_view word) {
   if (s.size() != word.size()) return false;
@@ -67,10 +71,14 @@ std::optional<std::string> hex_bytes(std::string_view digits) {
     int v = 0;
     for (char c : digits.substr(k, 2)) {
       v *= 16;
-      if (is_digit(c)) v += c - '0';
-      else if (c >= 'a' && c <= 'f') v += c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v += c - 'A' + 10;
-      else return std::nullopt;
+      if (is_digit(c))
+        v += c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v += c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v += c - 'A' + 10;
+      else
+        return std::nullopt;
     }
     out.push_back(static_cast<char>(v));
   }
@@ -217,8 +225,10 @@ std::optional<std::string> decimal_text(std::string_view text, unsigned precisio
   if (frac_part.size() > scale && frac_part[scale] >= '5') {
     size_t k = digits.size();
     while (k > 0 && digits[k - 1] == '9') digits[--k] = '0';
-    if (k == 0) digits.insert(digits.begin(), '1');
-    else ++digits[k - 1];
+    if (k == 0)
+      digits.insert(digits.begin(), '1');
+    else
+      ++digits[k - 1];
   }
   std::string integer = digits.substr(0, digits.size() - scale);
   while (integer.size() > 1 && integer.front() == '0') integer.erase(integer.begin());
@@ -267,7 +277,9 @@ unsigned days_in_month(unsigned year, unsigned month) {
   return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
-bool is_delimiter(char c) { return c != ' ' && ((c >= '!' && c <= '/') || (c >= ':' && c <= '@')); }
+bool is_delimiter(char c) {
+  return c != ' ' && ((c >= '!' && c <= '/') || (c >= ':' && c <= '@'));
+}
 
 // Reads 1..max digits at `s`; advances it.
 std::optional<unsigned> read_number(std::string_view& s, size_t max) {
@@ -512,8 +524,9 @@ class DefaultReader {
     if (const auto precision = current_timestamp_precision(*literal_)) return statement_start(*precision);
     auto lit = lex(*literal_);
     if (!lit) {
-      return refuse("the default is not a constant, so the rows the table had got a value only the source knows "
-                    "(re-snapshot the table)");
+      return refuse(
+          "the default is not a constant, so the rows the table had got a value only the source knows "
+          "(re-snapshot the table)");
     }
     if (lit->kind == Literal::Kind::kNull) {
       if (c_.nullable) return Value::null();
@@ -524,8 +537,8 @@ class DefaultReader {
 
  private:
   Error refuse(std::string_view why) const {
-    return make_error(ErrorCode::kUnsupported, "column `{}` ({}) added with {}: {}", c_.name,
-                      column_type_name(c_.type), literal_ ? "DEFAULT " + *literal_ : std::string("no DEFAULT"), why);
+    return make_error(ErrorCode::kUnsupported, "column `{}` ({}) added with {}: {}", c_.name, column_type_name(c_.type),
+                      literal_ ? "DEFAULT " + *literal_ : std::string("no DEFAULT"), why);
   }
 
   Result<Value> implicit() {
@@ -556,9 +569,10 @@ class DefaultReader {
       case ColumnType::kSet: return Value::with_uint(ValueKind::kSet, 0);
       case ColumnType::kTimestamp:
       case ColumnType::kTimestamp2:
-        return refuse("a NOT NULL TIMESTAMP without DEFAULT gets the zero timestamp or CURRENT_TIMESTAMP depending "
-                      "on explicit_defaults_for_timestamp, which the binlog does not carry (re-snapshot the table, "
-                      "or give the column an explicit DEFAULT)");
+        return refuse(
+            "a NOT NULL TIMESTAMP without DEFAULT gets the zero timestamp or CURRENT_TIMESTAMP depending "
+            "on explicit_defaults_for_timestamp, which the binlog does not carry (re-snapshot the table, "
+            "or give the column an explicit DEFAULT)");
       default: break;
     }
     if (is_string_type(c_.type)) return string_value("");
@@ -592,24 +606,26 @@ class DefaultReader {
         ok = parse_datetime(lit.text, !date, fsp, t);
       } else if (lit.text.size() == 14 && !date) {
         const std::string& d = lit.text;
-        ok = parse_datetime(fmt::format("{} {}:{}:{}", d.substr(0, 8), d.substr(8, 2), d.substr(10, 2), d.substr(12, 2)),
-                            true, fsp, t);
+        ok = parse_datetime(
+            fmt::format("{} {}:{}:{}", d.substr(0, 8), d.substr(8, 2), d.substr(10, 2), d.substr(12, 2)), true, fsp, t);
       }
     }
     if (!ok) {
-      return refuse(fmt::format("the {} literal is not in a form read exactly here ('YYYY-MM-DD[ hh:mm:ss[.f]]' "
-                                "with at most {} significant fraction digits)",
-                                date ? "DATE" : "DATETIME", fsp));
+      return refuse(
+          fmt::format("the {} literal is not in a form read exactly here ('YYYY-MM-DD[ hh:mm:ss[.f]]' "
+                      "with at most {} significant fraction digits)",
+                      date ? "DATE" : "DATETIME", fsp));
     }
     if (kind == ValueKind::kTimestamp && !is_zero(t)) {
       if (t.month == 0 || t.day == 0) return refuse("a TIMESTAMP default with a zero month or day");
       if (zone_.empty()) return refuse("the statement's session time zone is not in the binlog");
       const auto offset = fixed_offset(zone_);
       if (!offset) {
-        return refuse(fmt::format("the TIMESTAMP default was written in session time zone '{}', whose offset the "
-                                  "binlog does not give ('SYSTEM' is the source host's zone); re-snapshot the "
-                                  "table, or run such DDL with a numeric time_zone such as '+00:00'",
-                                  zone_));
+        return refuse(
+            fmt::format("the TIMESTAMP default was written in session time zone '{}', whose offset the "
+                        "binlog does not give ('SYSTEM' is the source host's zone); re-snapshot the "
+                        "table, or run such DDL with a numeric time_zone such as '+00:00'",
+                        zone_));
       }
       // The instant in UTC calendar fields, as row images carry TIMESTAMP values.
       const int64_t local = day_number(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
@@ -690,9 +706,10 @@ class DefaultReader {
         Temporal t;
         if ((lit.kind != K::kString && lit.kind != K::kNumber) ||
             !parse_time(lit, c_.type == ColumnType::kTime ? 0 : c_.fsp, t)) {
-          return refuse(fmt::format("the TIME literal is not in a form read exactly here ('[-][D ]h:mm[:ss[.f]]' "
-                                    "or [-]hhmmss, at most {} significant fraction digits)",
-                                    c_.fsp));
+          return refuse(
+              fmt::format("the TIME literal is not in a form read exactly here ('[-][D ]h:mm[:ss[.f]]' "
+                          "or [-]hhmmss, at most {} significant fraction digits)",
+                          c_.fsp));
         }
         return Value::temporal(ValueKind::kTime, t);
       }
@@ -701,8 +718,8 @@ class DefaultReader {
         std::optional<uint64_t> index;
         if (lit.kind == K::kString) {
           index = label_index(c_, lit.text);
-        } else if (auto n = plain_integer(lit.text); lit.kind == K::kNumber && n && !n->negative &&
-                                                     n->magnitude >= 1 && n->magnitude <= c_.labels.size()) {
+        } else if (auto n = plain_integer(lit.text); lit.kind == K::kNumber && n && !n->negative && n->magnitude >= 1 &&
+                                                     n->magnitude <= c_.labels.size()) {
           index = n->magnitude;
         }
         if (!index) return refuse("the default names no label of the ENUM");
@@ -759,11 +776,12 @@ class DefaultReader {
       if (zone_.empty()) return refuse("the statement's session time zone is not in the binlog");
       const auto offset = fixed_offset(zone_);
       if (!offset) {
-        return refuse(fmt::format("DATETIME DEFAULT CURRENT_TIMESTAMP is the wall clock of session time zone '{}', "
-                                  "whose offset the binlog does not give ('SYSTEM' is the source host's zone); "
-                                  "re-snapshot the table, or run such DDL with a numeric time_zone such as "
-                                  "'+00:00'",
-                                  zone_));
+        return refuse(
+            fmt::format("DATETIME DEFAULT CURRENT_TIMESTAMP is the wall clock of session time zone '{}', "
+                        "whose offset the binlog does not give ('SYSTEM' is the source host's zone); "
+                        "re-snapshot the table, or run such DDL with a numeric time_zone such as "
+                        "'+00:00'",
+                        zone_));
       }
       seconds += *offset;
     }

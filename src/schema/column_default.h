@@ -39,8 +39,8 @@ namespace mysql2ch::schema {
 
 // What the binlog says about the statement that added the column (binlog::QueryEvent's fields of that name).
 struct StatementClock {
-  std::string_view time_zone;  // session time zone (Q_TIME_ZONE_CODE); empty when not logged
-  uint32_t start_seconds = 0;  // the statement's start, seconds since the epoch
+  std::string_view time_zone;                  // session time zone (Q_TIME_ZONE_CODE); empty when not logged
+  uint32_t start_seconds = 0;                  // the statement's start, seconds since the epoch
   std::optional<uint32_t> start_microseconds;  // its microseconds, when logged
 };
 

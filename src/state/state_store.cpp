@@ -170,9 +170,8 @@ Status write_checkpoint(SqliteDb& db, const Checkpoint& c) {
 // Records `table` in `state` unless the store has it already (whatever its state there).
 Status insert_table_if_absent(SqliteDb& db, const TableId& table, bool has_primary_key, std::string_view state) {
   return db.transaction([&]() -> Status {
-    TRY_ASSIGN(Statement s,
-               db.prepare("INSERT INTO snapshot_table (database_name, table_name, state, has_primary_key) "
-                          "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    TRY_ASSIGN(Statement s, db.prepare("INSERT INTO snapshot_table (database_name, table_name, state, has_primary_key) "
+                                       "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
     return s.bind(1, std::string_view(table.database))
         .bind(2, std::string_view(table.table))
         .bind(3, state)
@@ -405,12 +404,18 @@ Status StateStore::start_rereads(const std::vector<int64_t>& ids, const std::vec
       TRY(reset_table_locked(table));
       TRY_ASSIGN(Statement s, db_.prepare("UPDATE snapshot_table SET purge_below = ? "
                                           "WHERE database_name = ? AND table_name = ?"));
-      TRY(s.bind(1, purge_below).bind(2, std::string_view(table.database)).bind(3, std::string_view(table.table)).run());
+      TRY(s.bind(1, purge_below)
+              .bind(2, std::string_view(table.database))
+              .bind(3, std::string_view(table.table))
+              .run());
     }
     for (const TableId& table : fresh) {
       TRY_ASSIGN(Statement s, db_.prepare("UPDATE snapshot_table SET purge_below = ? WHERE database_name = ? AND "
                                           "table_name = ? AND state = 'pending' AND purge_below IS NULL"));
-      TRY(s.bind(1, purge_below).bind(2, std::string_view(table.database)).bind(3, std::string_view(table.table)).run());
+      TRY(s.bind(1, purge_below)
+              .bind(2, std::string_view(table.database))
+              .bind(3, std::string_view(table.table))
+              .run());
     }
     return {};
   });

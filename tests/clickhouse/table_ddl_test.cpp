@@ -1,14 +1,17 @@
 // The schema-change generators of table_ddl.h the stream's DDL uses: ADD COLUMN defaults and the RENAME COLUMN
 // copy of servers without RENAME COLUMN. (The statements run against real servers in ddl_sync_itest.)
+#include "clickhouse/table_ddl.h"
+
 #include <gtest/gtest.h>
 
-#include "clickhouse/table_ddl.h"
 #include "clickhouse/type_mapping.h"
 
 namespace mysql2ch {
 namespace {
 
-ServerCapabilities legacy() { return ServerCapabilities::from_version(*ServerVersion::parse("18.16.1")); }
+ServerCapabilities legacy() {
+  return ServerCapabilities::from_version(*ServerVersion::parse("18.16.1"));
+}
 
 MappedColumn column(std::string name, std::string type, ColumnEncoding encoding, bool nullable = false) {
   MappedColumn c;
@@ -19,7 +22,9 @@ MappedColumn column(std::string name, std::string type, ColumnEncoding encoding,
   return c;
 }
 
-ServerCapabilities modern() { return ServerCapabilities::from_version(*ServerVersion::parse("25.3.1")); }
+ServerCapabilities modern() {
+  return ServerCapabilities::from_version(*ServerVersion::parse("25.3.1"));
+}
 
 schema::ColumnDef source(schema::ColumnType type, bool nullable = true) {
   schema::ColumnDef c;
@@ -146,7 +151,8 @@ TEST(ColumnDefault, TemporalsFollowTheRowEncodingAndDatePolicies) {
   EXPECT_EQ(default_of(legacy_dt, "'2020-01-02 03:04:05.5'"), "CAST('2020-01-02 03:04:05.500000' AS Nullable(String))");
   DefaultCase dt0{source(schema::ColumnType::kDateTime2)};
   EXPECT_NE(refusal(dt0, "'2020-01-02 03:04:05.5'").find("fraction"), std::string::npos);  // the server rounds
-  EXPECT_EQ(default_of(dt0, "'2020-01-02 03:04:05.000'"), "CAST('2020-01-02 03:04:05' AS Nullable(DateTime64(0, 'UTC')))");
+  EXPECT_EQ(default_of(dt0, "'2020-01-02 03:04:05.000'"),
+            "CAST('2020-01-02 03:04:05' AS Nullable(DateTime64(0, 'UTC')))");
 
   DefaultCase ts{source(schema::ColumnType::kTimestamp2)};
   ts.column.fsp = 3;
@@ -154,7 +160,8 @@ TEST(ColumnDefault, TemporalsFollowTheRowEncodingAndDatePolicies) {
   EXPECT_EQ(default_of(ts, "'2020-01-02 03:04:05.125'"),
             "CAST('2020-01-01 21:34:05.125' AS Nullable(DateTime64(3, 'UTC')))");
   ts.time_zone = "-08:00";
-  EXPECT_EQ(default_of(ts, "'2020-12-31 20:00:00'"), "CAST('2021-01-01 04:00:00.000' AS Nullable(DateTime64(3, 'UTC')))");
+  EXPECT_EQ(default_of(ts, "'2020-12-31 20:00:00'"),
+            "CAST('2021-01-01 04:00:00.000' AS Nullable(DateTime64(3, 'UTC')))");
   ts.time_zone = "SYSTEM";
   EXPECT_NE(refusal(ts, "'2020-01-02 03:04:05'").find("'SYSTEM'"), std::string::npos);
   EXPECT_EQ(default_of(ts, "'0000-00-00 00:00:00'"), "");  // the zero timestamp needs no zone
@@ -186,7 +193,8 @@ TEST(ColumnDefault, CurrentTimestampIsTheStatementsLoggedStart) {
   ts.start_microseconds = 123456;
   EXPECT_EQ(default_of(ts, "CURRENT_TIMESTAMP(6)"),
             "CAST('2020-01-02 03:04:05.123456' AS Nullable(DateTime64(6, 'UTC')))");
-  EXPECT_EQ(default_of(ts, "current_timestamp"), "CAST('2020-01-02 03:04:05.000000' AS Nullable(DateTime64(6, 'UTC')))");
+  EXPECT_EQ(default_of(ts, "current_timestamp"),
+            "CAST('2020-01-02 03:04:05.000000' AS Nullable(DateTime64(6, 'UTC')))");
   EXPECT_EQ(default_of(ts, "NOW( 3 )"), "CAST('2020-01-02 03:04:05.123000' AS Nullable(DateTime64(6, 'UTC')))");
   DefaultCase dt{source(schema::ColumnType::kDateTime2), legacy()};
   dt.column.fsp = 6;
@@ -219,7 +227,8 @@ TEST(ColumnDefault, WhatOnlyTheSourceKnowsIsRefused) {
 TEST(RenameByCopy, AddsCopiesThenDropsAndRefusesKeyColumns) {
   TargetTable before;
   before.name = {"db", "t"};
-  before.columns = {column("id", "Int32", ColumnEncoding::kInt32), column("b", "Nullable(Int64)", ColumnEncoding::kInt64, true)};
+  before.columns = {column("id", "Int32", ColumnEncoding::kInt32),
+                    column("b", "Nullable(Int64)", ColumnEncoding::kInt64, true)};
   before.columns[0].in_primary_key = true;
   before.primary_key = {0};
   TargetTable after = before;

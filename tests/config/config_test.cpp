@@ -129,7 +129,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"Empty", "", "mirror.yaml: the file is empty"},
         BadCase{"NotYaml", "source: [unclosed\n", "mirror.yaml:2: not valid YAML"},
         BadCase{"NoSource", kDest, "source: is required"},
-        BadCase{"MissingHost", "source:\n  user: u\n  server_id: 1\n" + kDest, "mirror.yaml:2: source.host: is required"},
+        BadCase{"MissingHost", "source:\n  user: u\n  server_id: 1\n" + kDest,
+                "mirror.yaml:2: source.host: is required"},
         BadCase{"MissingServerId", "source:\n  host: h\n  user: u\n" + kDest, "source.server_id: is required"},
         BadCase{"UnknownKeyTypo", "source:\n  host: h\n  user: u\n  server_id: 1\n  prot: 3306\n" + kDest,
                 "mirror.yaml:5: source.prot: unknown key (did you mean 'port'?)"},
@@ -147,31 +148,34 @@ INSTANTIATE_TEST_SUITE_P(
                 "mirror.yaml:5: source.on_lost_position: 'skip' is not one of: fail, resnapshot"},
         BadCase{"BadTlsMode", "source:\n  host: h\n  user: u\n  server_id: 1\n  tls: {mode: strict}\n" + kDest,
                 "source.tls.mode: 'strict' is not one of: disabled, preferred, required, verify-ca, verify-identity"},
-        BadCase{"BadUnparseableDdl", "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest +
-                                         "pipeline: {on_unparseable_ddl: ignore}\n",
+        BadCase{"BadUnparseableDdl",
+                "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest + "pipeline: {on_unparseable_ddl: ignore}\n",
                 "pipeline.on_unparseable_ddl: 'ignore' is not one of: stop, skip"},
-        BadCase{"VerifyCaWithoutCa", "source:\n  host: h\n  user: u\n  server_id: 1\n  tls: {mode: verify-ca}\n" + kDest,
+        BadCase{"VerifyCaWithoutCa",
+                "source:\n  host: h\n  user: u\n  server_id: 1\n  tls: {mode: verify-ca}\n" + kDest,
                 "source.tls.ca: is required with mode verify-ca"},
         BadCase{"UnsetEnv", "source:\n  host: h\n  user: u\n  password: ${NOPE}\n  server_id: 1\n" + kDest,
                 "mirror.yaml:4: source.password: environment variable NOPE is not set"},
         BadCase{"BothPasswords",
                 "source:\n  host: h\n  user: u\n  password: x\n  password_file: f\n  server_id: 1\n" + kDest,
                 "give either password or password_file, not both"},
-        BadCase{"MissingPasswordFile", "source:\n  host: h\n  user: u\n  password_file: /nonexistent/pw\n  server_id: 1\n" + kDest,
+        BadCase{"MissingPasswordFile",
+                "source:\n  host: h\n  user: u\n  password_file: /nonexistent/pw\n  server_id: 1\n" + kDest,
                 "cannot read '/nonexistent/pw'"},
         BadCase{"BadUrl", "source:\n  host: h\n  user: u\n  server_id: 1\ndestination:\n  url: ftp://x\n",
                 "mirror.yaml:6: destination.url: 'ftp://x' must start with http://, https:// or chdb://"},
         BadCase{"PrefixWithoutDatabase",
                 "source:\n  host: h\n  user: u\n  server_id: 1\ndestination:\n  url: http://x\n  naming: prefix\n",
                 "destination.database: is required with naming: prefix"},
-        BadCase{"BadSize", "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest + "pipeline:\n  max_batch_bytes: lots\n",
+        BadCase{"BadSize",
+                "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest + "pipeline:\n  max_batch_bytes: lots\n",
                 "mirror.yaml:8: pipeline.max_batch_bytes: 'lots' is not a size"},
-        BadCase{"PatternWithoutDot", "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest + "tables:\n  include: [shop]\n",
+        BadCase{"PatternWithoutDot",
+                "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest + "tables:\n  include: [shop]\n",
                 "tables.include: pattern 'shop' must be db.table"},
         BadCase{"SectionNotMap", "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest + "snapshot: 4\n",
                 "mirror.yaml:7: snapshot: must be a mapping"},
-        BadCase{"CertWithoutKey",
-                "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest + "  tls: {cert: c.pem}\n",
+        BadCase{"CertWithoutKey", "source:\n  host: h\n  user: u\n  server_id: 1\n" + kDest + "  tls: {cert: c.pem}\n",
                 "destination.tls.cert and destination.tls.key go together"}),
     [](const auto& p) { return std::string(p.param.name); });
 
@@ -185,8 +189,8 @@ TEST(Config, PasswordFileTrailingNewlineStripped) {
 }
 
 TEST(Config, DollarEscapeAndEmbeddedVariables) {
-  auto c = parse("source:\n  host: ${H}.internal\n  user: u\n  password: a$$b\n  server_id: 1\n" + kDest,
-                 {{"H", "db1"}});
+  auto c =
+      parse("source:\n  host: ${H}.internal\n  user: u\n  password: a$$b\n  server_id: 1\n" + kDest, {{"H", "db1"}});
   ASSERT_TRUE(c.ok()) << c.error().message();
   EXPECT_EQ(c->source.host, "db1.internal");
   EXPECT_EQ(c->source.password.reveal(), "a$b");
@@ -251,8 +255,9 @@ TEST(Config, DestinationCompressionDefaultsToNoneAndNamesTheChoicesWithTheLine) 
   auto c = parse(kMinimal);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->destination.compression, RequestCompression::kNone);
-  for (const auto& [text, want] : {std::pair{"gzip", RequestCompression::kGzip}, std::pair{"zstd", RequestCompression::kZstd},
-                                   std::pair{"lz4", RequestCompression::kLz4}, std::pair{"none", RequestCompression::kNone}}) {
+  for (const auto& [text, want] :
+       {std::pair{"gzip", RequestCompression::kGzip}, std::pair{"zstd", RequestCompression::kZstd},
+        std::pair{"lz4", RequestCompression::kLz4}, std::pair{"none", RequestCompression::kNone}}) {
     c = parse(std::string(kMinimal) + "  compression: " + text + "\n");
     ASSERT_TRUE(c.ok()) << c.error().message();
     EXPECT_EQ(c->destination.compression, want) << text;

@@ -16,7 +16,6 @@
 #include "support/sync_process.h"
 #include "support/testenv.h"
 
-
 namespace mysql2ch {
 namespace {
 
@@ -30,9 +29,9 @@ struct Param {
   uint32_t server_id;
 };
 
-std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
-
-
+std::string param_name(const testing::TestParamInfo<Param>& info) {
+  return info.param.name;
+}
 
 class DdlSyncTest : public testing::TestWithParam<Param> {
  protected:
@@ -100,8 +99,7 @@ state:
   // chDB (ClickHouse 26) prints decimals without trailing zeros unless told to, as MySQL and 18.16 print them.
   testenv::CommandResult ch(const std::string& sql) {
     const bool select = sql.starts_with("SELECT");
-    const std::string settings =
-        GetParam().chdb && select ? " SETTINGS output_format_decimal_trailing_zeros = 1" : "";
+    const std::string settings = GetParam().chdb && select ? " SETTINGS output_format_decimal_trailing_zeros = 1" : "";
     return run_mysql2ch(fmt::format("query -c {} \"{}{}\"", config_, sql, settings));
   }
 
@@ -120,9 +118,10 @@ state:
   }
 
   std::string destination_rows(const std::string& table, const std::string& order) {
-    auto cols = src_->query(fmt::format("SELECT column_name FROM information_schema.columns WHERE table_schema = '{}' "
-                                        "AND table_name = '{}' ORDER BY ordinal_position",
-                                        db_, table));
+    auto cols =
+        src_->query(fmt::format("SELECT column_name FROM information_schema.columns WHERE table_schema = '{}' "
+                                "AND table_name = '{}' ORDER BY ordinal_position",
+                                db_, table));
     if (!cols.ok()) throw std::runtime_error(cols.error().message());
     std::string list;
     for (const auto& row : cols->rows) list += (list.empty() ? "" : ", ") + *row[0];
@@ -160,9 +159,10 @@ TEST_P(DdlSyncTest, EachKindOfDdlKeepsTheMirrorExact) {
   expect_exact("t1");
 
   // Several alterations in one statement; the rows the table had take the DEFAULTs without any row event.
-  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN d INT NOT NULL DEFAULT 7, ADD COLUMN e VARCHAR(10) DEFAULT 'x\"y', "
-                   "ADD COLUMN f DECIMAL(8,2) DEFAULT -1.5 AFTER a, ADD COLUMN g INT NULL",
-                   db_));
+  exec(
+      fmt::format("ALTER TABLE {}.t1 ADD COLUMN d INT NOT NULL DEFAULT 7, ADD COLUMN e VARCHAR(10) DEFAULT 'x\"y', "
+                  "ADD COLUMN f DECIMAL(8,2) DEFAULT -1.5 AFTER a, ADD COLUMN g INT NULL",
+                  db_));
   exec(fmt::format("INSERT INTO {}.t1 (id, a, b, d, e, f, g) VALUES (3, 'three', 30, 33, 'e3', 3.25, 3)", db_));
   sync_once();
   expect_exact("t1");
@@ -174,7 +174,8 @@ TEST_P(DdlSyncTest, EachKindOfDdlKeepsTheMirrorExact) {
   sync_once();
   expect_exact("t1");
   // CHANGE renames and widens at once; MODIFY widens.
-  exec(fmt::format("ALTER TABLE {}.t1 CHANGE COLUMN d d2 BIGINT NOT NULL DEFAULT 7, MODIFY COLUMN a VARCHAR(200)", db_));
+  exec(
+      fmt::format("ALTER TABLE {}.t1 CHANGE COLUMN d d2 BIGINT NOT NULL DEFAULT 7, MODIFY COLUMN a VARCHAR(200)", db_));
   exec(fmt::format("INSERT INTO {}.t1 (id, a, b2, d2) VALUES (5, REPEAT('w', 150), 50, 5000000000)", db_));
   sync_once();
   expect_exact("t1");
@@ -238,17 +239,19 @@ TEST_P(DdlDefaultSyncTest, TemporalBitAndBinaryDefaultsOfAddedColumnsAreMirrored
   exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10), (2, 'two', 20)", db_));
   sync_once();
   exec("SET SESSION time_zone = '+05:30'");
-  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN dd DATE NOT NULL DEFAULT '2021-2-3', "
-                   "ADD COLUMN dt DATETIME(6) DEFAULT '2020-01-02 03:04:05.5', "
-                   "ADD COLUMN ts TIMESTAMP(3) NULL DEFAULT '2020-01-02 03:04:05.125', "
-                   "ADD COLUMN tm TIME(3) DEFAULT '-1 02:03:04.5', ADD COLUMN yr YEAR DEFAULT 69, "
-                   "ADD COLUMN bt BIT(10) DEFAULT b'1010', ADD COLUMN bn BINARY(4) DEFAULT 'ab', "
-                   "ADD COLUMN dc DECIMAL(6,2) DEFAULT 1.005, ADD COLUMN st SET('a','b','c') DEFAULT 'c,a'",
-                   db_));
+  exec(
+      fmt::format("ALTER TABLE {}.t1 ADD COLUMN dd DATE NOT NULL DEFAULT '2021-2-3', "
+                  "ADD COLUMN dt DATETIME(6) DEFAULT '2020-01-02 03:04:05.5', "
+                  "ADD COLUMN ts TIMESTAMP(3) NULL DEFAULT '2020-01-02 03:04:05.125', "
+                  "ADD COLUMN tm TIME(3) DEFAULT '-1 02:03:04.5', ADD COLUMN yr YEAR DEFAULT 69, "
+                  "ADD COLUMN bt BIT(10) DEFAULT b'1010', ADD COLUMN bn BINARY(4) DEFAULT 'ab', "
+                  "ADD COLUMN dc DECIMAL(6,2) DEFAULT 1.005, ADD COLUMN st SET('a','b','c') DEFAULT 'c,a'",
+                  db_));
   exec("SET SESSION time_zone = '+00:00'");
-  exec(fmt::format("INSERT INTO {}.t1 VALUES (3, 'three', 30, '1999-12-31', '2001-01-01 00:00:00.000001', "
-                   "'2030-06-01 12:00:00.5', '838:59:59', 2155, b'1111111111', 'wxyz', -2.5, 'b')",
-                   db_));
+  exec(
+      fmt::format("INSERT INTO {}.t1 VALUES (3, 'three', 30, '1999-12-31', '2001-01-01 00:00:00.000001', "
+                  "'2030-06-01 12:00:00.5', '838:59:59', 2155, b'1111111111', 'wxyz', -2.5, 'b')",
+                  db_));
   sync_once();
   EXPECT_EQ(ch(fmt::format("SELECT dd, dt, ts, tm, yr, bt, hex(bn), dc, st FROM {}.t1 FINAL WHERE id = 1", db_)).out,
             "2021-02-03\t2020-01-02 03:04:05.500000\t2020-01-01 21:34:05.125\t-93784500000\t2069\t10\t61620000\t"
@@ -264,9 +267,10 @@ TEST_P(DdlDefaultSyncTest, CurrentTimestampDefaultOfAddedColumnsIsTheStatementsS
   exec(fmt::format("INSERT INTO {}.t1 VALUES (1, 'one', 10), (2, 'two', 20)", db_));
   sync_once();
   exec("SET SESSION time_zone = DEFAULT");
-  exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN ts TIMESTAMP(6) NULL DEFAULT CURRENT_TIMESTAMP(6), "
-                   "ADD COLUMN t0 TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP",
-                   db_));
+  exec(
+      fmt::format("ALTER TABLE {}.t1 ADD COLUMN ts TIMESTAMP(6) NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                  "ADD COLUMN t0 TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP",
+                  db_));
   exec("SET SESSION time_zone = '+02:00'");
   exec(fmt::format("ALTER TABLE {}.t1 ADD COLUMN dt DATETIME(3) DEFAULT NOW(3)", db_));
   exec("SET SESSION time_zone = '+00:00'");
@@ -351,9 +355,10 @@ TEST_P(DdlSyncTest, KillNineRightAfterADdl) {
     exec(fmt::format("ALTER TABLE {}.t1 RENAME COLUMN a TO a2, ADD COLUMN n INT NOT NULL DEFAULT 3", db_));
     exec(fmt::format("INSERT INTO {}.t1 VALUES (3, 'three', 30, 4)", db_));
     // Killed once the DDL is in the mirror (the added column exists), or found dead.
-    while (child.running() && ch(fmt::format("SELECT count() FROM system.columns WHERE database = '{}' AND table = 't1' AND name = 'n'",
-                          db_))
-               .out != "1\n") {
+    while (
+        child.running() &&
+        ch(fmt::format("SELECT count() FROM system.columns WHERE database = '{}' AND table = 't1' AND name = 'n'", db_))
+                .out != "1\n") {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ASSERT_TRUE(child.running()) << "sync stopped by itself";
@@ -379,13 +384,15 @@ TEST_P(DdlSyncTest, ResumesFromTheDestinationMirrorAfterDdlWithoutLocalState) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, DdlSyncTest,
-                         testing::Values(Param{"maria_http", false, false, 9431}, Param{"maria_chdb", false, true, 9432},
-                                         Param{"mysql_http", true, false, 9433}, Param{"mysql_chdb", true, true, 9434}),
+                         testing::Values(Param{"maria_http", false, false, 9431},
+                                         Param{"maria_chdb", false, true, 9432}, Param{"mysql_http", true, false, 9433},
+                                         Param{"mysql_chdb", true, true, 9434}),
                          param_name);
 
 INSTANTIATE_TEST_SUITE_P(Servers, DdlDefaultSyncTest,
-                         testing::Values(Param{"maria_http", false, false, 9481}, Param{"maria_chdb", false, true, 9482},
-                                         Param{"mysql_http", true, false, 9483}, Param{"mysql_chdb", true, true, 9484}),
+                         testing::Values(Param{"maria_http", false, false, 9481},
+                                         Param{"maria_chdb", false, true, 9482}, Param{"mysql_http", true, false, 9483},
+                                         Param{"mysql_chdb", true, true, 9484}),
                          param_name);
 
 }  // namespace

@@ -51,9 +51,11 @@ TEST(ColumnDifferences, NamesEachMissingRetypedAndExtraColumnIgnoringOrderAndSpa
   expected.columns.push_back(MappedColumn{.name = "at", .type = "DateTime64(6, 'UTC')"});
   expected.columns.push_back(MappedColumn{.name = "v", .type = "Nullable(String)"});
   // Another order, the added columns, and the spacing of another ClickHouse version: no difference.
-  const std::vector<std::pair<std::string, std::string>> same = {
-      {"v", "Nullable(String)"}, {"_version", "UInt64"}, {"at", "DateTime64(6,'UTC')"}, {"id", "Int32"},
-      {"_is_deleted", "UInt8"}};
+  const std::vector<std::pair<std::string, std::string>> same = {{"v", "Nullable(String)"},
+                                                                 {"_version", "UInt64"},
+                                                                 {"at", "DateTime64(6,'UTC')"},
+                                                                 {"id", "Int32"},
+                                                                 {"_is_deleted", "UInt8"}};
   EXPECT_TRUE(column_differences(expected, same).empty());
   const std::vector<std::pair<std::string, std::string>> changed = {
       {"id", "Int64"}, {"w", "Int8"}, {"_version", "UInt64"}, {"v", "Nullable(String)"}, {"x", "String"}};
@@ -143,10 +145,11 @@ TEST(StateCheckpointStore, RoundTripsTheSchemaHistoryAcrossReopen) {
 TEST(Checkpoint, RejectsDocumentsItCannotTrust) {
   EXPECT_FALSE(checkpoint_from_json("not json").ok());
   EXPECT_FALSE(checkpoint_from_json("{\"mode\":\"file\"}").ok());
-  EXPECT_FALSE(checkpoint_from_json("{\"mode\":\"tape\",\"file\":\"\",\"pos\":4,\"mysql_gtids\":\"\",\"mariadb_gtids\":\"\","
-                                    "\"next_version\":1,\"schema_history\":\"\",\"last_commit_us\":0,\"sequence\":1,"
-                                    "\"saved_at_us\":0}")
-                   .ok());
+  EXPECT_FALSE(
+      checkpoint_from_json("{\"mode\":\"tape\",\"file\":\"\",\"pos\":4,\"mysql_gtids\":\"\",\"mariadb_gtids\":\"\","
+                           "\"next_version\":1,\"schema_history\":\"\",\"last_commit_us\":0,\"sequence\":1,"
+                           "\"saved_at_us\":0}")
+          .ok());
 }
 
 }  // namespace

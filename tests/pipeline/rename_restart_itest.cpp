@@ -38,7 +38,9 @@ struct Param {
   uint32_t server_id;
 };
 
-std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
+std::string param_name(const testing::TestParamInfo<Param>& info) {
+  return info.param.name;
+}
 
 class RenameRestartTest : public testing::TestWithParam<Param> {
  protected:
@@ -120,7 +122,7 @@ state:
 
   void expect_mirror_exact(const std::string& table) {
     EXPECT_EQ(test::compare_table(*src_, direct_config_, db_, table), "") << "table " << table << "; last log:\n"
-                                                                         << last_log_;
+                                                                          << last_log_;
     EXPECT_EQ(test::destination_tables(direct_config_, db_), std::vector<std::string>{table});
   }
 
@@ -231,8 +233,8 @@ TEST_P(DdlTextTest, StringDefaultWithBackslashEscapesUnderStrictMode) {
   expect_mirror_exact("t");
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, DdlTextTest,
-                         testing::Values(Param{"maria", false, 9821}, Param{"mysql", true, 9822}), param_name);
+INSTANTIATE_TEST_SUITE_P(Servers, DdlTextTest, testing::Values(Param{"maria", false, 9821}, Param{"mysql", true, 9822}),
+                         param_name);
 
 }  // namespace
 }  // namespace mysql2ch

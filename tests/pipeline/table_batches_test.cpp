@@ -3,16 +3,16 @@
 // flush is reported, with its rows kept for the next attempt. The destination is in memory, with flushes held at
 // a gate the test opens, because the interleavings are what is under test (the ClickHouse path is covered by the
 // sync integration tests).
+#include "pipeline/table_batches.h"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
-#include <algorithm>
-
-#include "pipeline/table_batches.h"
 
 namespace mysql2ch::pipeline {
 namespace {
@@ -22,9 +22,9 @@ struct Gate {
   std::mutex mutex;
   std::condition_variable changed;
   bool open = true;
-  int inside = 0;  // flushes waiting at the gate right now
+  int inside = 0;                                         // flushes waiting at the gate right now
   std::map<std::string, std::vector<int64_t>> delivered;  // table -> ids, in delivery order
-  int failures_left = 0;                                   // the next flushes fail (non-retryable) this often
+  int failures_left = 0;                                  // the next flushes fail (non-retryable) this often
 
   void close() {
     std::lock_guard lock(mutex);

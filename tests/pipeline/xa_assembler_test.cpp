@@ -126,8 +126,8 @@ TEST(XaPrepareEvent, DecodesRecordedEventsOfBothServers) {
   using Seen = std::tuple<uint64_t, bool, int32_t, std::string, std::string>;
   XaCounter mysql;
   feed("xa-mysql.binlog", mysql, [](uint64_t) {});
-  EXPECT_EQ(mysql.seen, (std::vector<Seen>{{621, false, 7, "g1", "b1"}, {1201, true, 1, "one", ""},
-                                           {1606, false, 1, "rb", ""}}));
+  EXPECT_EQ(mysql.seen,
+            (std::vector<Seen>{{621, false, 7, "g1", "b1"}, {1201, true, 1, "one", ""}, {1606, false, 1, "rb", ""}}));
   // MariaDB logs XA COMMIT ... ONE PHASE as a plain transaction: two prepares only.
   XaCounter maria;
   feed("xa-mariadb.binlog", maria, [](uint64_t) {});

@@ -18,7 +18,6 @@
 #include "support/sync_process.h"
 #include "support/testenv.h"
 
-
 namespace mysql2ch {
 namespace {
 
@@ -30,9 +29,9 @@ struct Param {
   uint32_t server_id;
 };
 
-std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
-
-
+std::string param_name(const testing::TestParamInfo<Param>& info) {
+  return info.param.name;
+}
 
 class XaSyncTest : public testing::TestWithParam<Param> {
  protected:
@@ -142,8 +141,8 @@ TEST_P(XaSyncTest, PreparedThenCommittedIsMirroredInCommitOrder) {
   exec(fmt::format("INSERT INTO {}.t VALUES (1, 'one'), (2, 'two')", db_));
   sync_once();
   prepare_xa("xa-a", {fmt::format("INSERT INTO {}.t VALUES (10, 'xa')", db_),
-                    fmt::format("UPDATE {}.t SET v = 'xa-update' WHERE id = 1", db_),
-                    fmt::format("DELETE FROM {}.t WHERE id = 2", db_)});
+                      fmt::format("UPDATE {}.t SET v = 'xa-update' WHERE id = 1", db_),
+                      fmt::format("DELETE FROM {}.t WHERE id = 2", db_)});
   // Committed after the PREPARE but before the COMMIT, on rows the XA transaction does not lock.
   exec(fmt::format("INSERT INTO {}.t VALUES (20, 'plain')", db_));
   sync_once();
@@ -161,7 +160,7 @@ TEST_P(XaSyncTest, PreparedThenRolledBackLeavesNothing) {
   exec(fmt::format("INSERT INTO {}.t VALUES (1, 'one')", db_));
   sync_once();
   prepare_xa("xa-b", {fmt::format("INSERT INTO {}.t VALUES (5, 'never')", db_),
-                    fmt::format("UPDATE {}.t SET v = 'never' WHERE id = 1", db_)});
+                      fmt::format("UPDATE {}.t SET v = 'never' WHERE id = 1", db_)});
   sync_once();
   exec("XA ROLLBACK 'xa-b'");
   exec(fmt::format("INSERT INTO {}.t VALUES (6, 'six')", db_));
@@ -211,7 +210,7 @@ TEST_P(XaSyncTest, KillNineBetweenPrepareAndCommitLosesNothing) {
   exec(fmt::format("INSERT INTO {}.t VALUES (1, 'one')", db_));
   sync_once();
   prepare_xa("xa-kill", {fmt::format("INSERT INTO {}.t VALUES (100, 'prepared'), (101, 'prepared')", db_),
-                    fmt::format("UPDATE {}.t SET v = 'xa' WHERE id = 1", db_)});
+                         fmt::format("UPDATE {}.t SET v = 'xa' WHERE id = 1", db_)});
   // Plain transactions after the PREPARE: a sync that checkpointed past them without the prepared rows would
   // lose those rows on its restart.
   for (int k = 0; k < 5; ++k) exec(fmt::format("INSERT INTO {}.t VALUES ({}, 'plain')", db_, 200 + k));

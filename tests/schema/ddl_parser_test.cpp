@@ -317,14 +317,12 @@ TEST(DdlParser, StringLiterals) {
             (std::vector<std::string>{"a\\", "b"}));
   // A DEFAULT is handed on in the server's default spelling (backslash escapes), whatever the statement's mode:
   // under NO_BACKSLASH_ESCAPES the backslash it contains is doubled, and a quote written '' is escaped.
-  EXPECT_EQ(parse_as<CreateTable>("CREATE TABLE t (s VARCHAR(20) DEFAULT 'c:\\dir\\n''x')", raw)
-                .columns[0]
-                .default_value,
-            "'c:\\\\dir\\\\n\\'x'");
-  EXPECT_EQ(parse_as<CreateTable>("CREATE TABLE t (u VARCHAR(9) DEFAULT (CONCAT('a\\', 'b')))", raw)
-                .columns[0]
-                .default_value,
-            "(CONCAT('a\\\\', 'b'))");
+  EXPECT_EQ(
+      parse_as<CreateTable>("CREATE TABLE t (s VARCHAR(20) DEFAULT 'c:\\dir\\n''x')", raw).columns[0].default_value,
+      "'c:\\\\dir\\\\n\\'x'");
+  EXPECT_EQ(
+      parse_as<CreateTable>("CREATE TABLE t (u VARCHAR(9) DEFAULT (CONCAT('a\\', 'b')))", raw).columns[0].default_value,
+      "(CONCAT('a\\\\', 'b'))");
   EXPECT_EQ(parse_as<CreateTable>("CREATE TABLE t (s VARCHAR(20) DEFAULT 'c:\\dir')").columns[0].default_value,
             "'c:\\dir'");
 }

@@ -40,13 +40,19 @@ TEST_F(StateStoreTest, CheckpointRoundTripsAcrossReopen) {
     auto store = open();
     EXPECT_FALSE(must(store->load_checkpoint()).has_value());
     must(store->save_checkpoint({{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77", "binlog.000003", 4711},
-                                 1234, 5, R"({"tables":[{"name":"t1"}]})"}));
+                                 1234,
+                                 5,
+                                 R"({"tables":[{"name":"t1"}]})"}));
     must(store->save_checkpoint({{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999},
-                                 1240, 6, "{\"tables\":[{\"name\":\"t1\",\"comment\":\"it's\\n\u00e9\"}]}"}));
+                                 1240,
+                                 6,
+                                 "{\"tables\":[{\"name\":\"t1\",\"comment\":\"it's\\n\u00e9\"}]}"}));
   }
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/state.db"));
   auto store = open();
-  const Checkpoint expected{{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999}, 1240, 6,
+  const Checkpoint expected{{"mysql", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-78", "binlog.000003", 4999},
+                            1240,
+                            6,
                             "{\"tables\":[{\"name\":\"t1\",\"comment\":\"it's\\n\u00e9\"}]}"};
   EXPECT_EQ(must(store->load_checkpoint()), expected);
 }
@@ -212,20 +218,21 @@ TEST_F(StateStoreTest, UpgradesAVersionOneDatabase) {
   std::filesystem::create_directories(dir_);
   {
     auto db = must(SqliteDb::open(dir_ + "/state.db"));
-    must(db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
-                 "CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), flavor TEXT NOT NULL, gtid_set "
-                 "TEXT NOT NULL, binlog_file TEXT NOT NULL, binlog_pos INTEGER NOT NULL, version INTEGER NOT NULL, "
-                 "schema_history_pos INTEGER NOT NULL, updated_at TEXT NOT NULL);"
-                 "CREATE TABLE snapshot_table (database_name TEXT NOT NULL, table_name TEXT NOT NULL, state TEXT "
-                 "NOT NULL, has_primary_key INTEGER NOT NULL, start_flavor TEXT, start_gtid_set TEXT, start_file "
-                 "TEXT, start_pos INTEGER, PRIMARY KEY (database_name, table_name));"
-                 "CREATE TABLE snapshot_chunk (database_name TEXT NOT NULL, table_name TEXT NOT NULL, chunk_index "
-                 "INTEGER NOT NULL, lower_key TEXT, upper_key TEXT, done INTEGER NOT NULL DEFAULT 0, version "
-                 "INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, "
-                 "PRIMARY KEY (database_name, table_name, chunk_index));"
-                 "CREATE TABLE resnapshot_request (id INTEGER PRIMARY KEY AUTOINCREMENT, database_name TEXT NOT "
-                 "NULL, table_name TEXT NOT NULL, requested_at TEXT NOT NULL);"
-                 "INSERT INTO snapshot_table VALUES ('shop', 'orders', 'done', 1, NULL, NULL, NULL, NULL);"));
+    must(
+        db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+                "CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), flavor TEXT NOT NULL, gtid_set "
+                "TEXT NOT NULL, binlog_file TEXT NOT NULL, binlog_pos INTEGER NOT NULL, version INTEGER NOT NULL, "
+                "schema_history_pos INTEGER NOT NULL, updated_at TEXT NOT NULL);"
+                "CREATE TABLE snapshot_table (database_name TEXT NOT NULL, table_name TEXT NOT NULL, state TEXT "
+                "NOT NULL, has_primary_key INTEGER NOT NULL, start_flavor TEXT, start_gtid_set TEXT, start_file "
+                "TEXT, start_pos INTEGER, PRIMARY KEY (database_name, table_name));"
+                "CREATE TABLE snapshot_chunk (database_name TEXT NOT NULL, table_name TEXT NOT NULL, chunk_index "
+                "INTEGER NOT NULL, lower_key TEXT, upper_key TEXT, done INTEGER NOT NULL DEFAULT 0, version "
+                "INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, "
+                "PRIMARY KEY (database_name, table_name, chunk_index));"
+                "CREATE TABLE resnapshot_request (id INTEGER PRIMARY KEY AUTOINCREMENT, database_name TEXT NOT "
+                "NULL, table_name TEXT NOT NULL, requested_at TEXT NOT NULL);"
+                "INSERT INTO snapshot_table VALUES ('shop', 'orders', 'done', 1, NULL, NULL, NULL, NULL);"));
   }
   auto store = open();
   const auto t = must(store->table(orders_));
@@ -240,22 +247,23 @@ TEST_F(StateStoreTest, UpgradesAVersionTwoCheckpointToKeepTheSchemaHistory) {
   std::filesystem::create_directories(dir_);
   {
     auto db = must(SqliteDb::open(dir_ + "/state.db"));
-    must(db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
-                 "INSERT INTO schema_version VALUES (2);"
-                 "CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), flavor TEXT NOT NULL, gtid_set "
-                 "TEXT NOT NULL, binlog_file TEXT NOT NULL, binlog_pos INTEGER NOT NULL, version INTEGER NOT NULL, "
-                 "schema_history_pos INTEGER NOT NULL, updated_at TEXT NOT NULL);"
-                 "CREATE TABLE snapshot_table (database_name TEXT NOT NULL, table_name TEXT NOT NULL, state TEXT "
-                 "NOT NULL, has_primary_key INTEGER NOT NULL, start_flavor TEXT, start_gtid_set TEXT, start_file "
-                 "TEXT, start_pos INTEGER, purge_below INTEGER, PRIMARY KEY (database_name, table_name));"
-                 "CREATE TABLE snapshot_chunk (database_name TEXT NOT NULL, table_name TEXT NOT NULL, chunk_index "
-                 "INTEGER NOT NULL, lower_key TEXT, upper_key TEXT, done INTEGER NOT NULL DEFAULT 0, version "
-                 "INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, "
-                 "PRIMARY KEY (database_name, table_name, chunk_index));"
-                 "CREATE TABLE resnapshot_request (id INTEGER PRIMARY KEY AUTOINCREMENT, database_name TEXT NOT "
-                 "NULL, table_name TEXT NOT NULL, requested_at TEXT NOT NULL);"
-                 "INSERT INTO checkpoint VALUES (1, 'mariadb', '0-1-42', 'mariadb-bin.000002', 977, 300, 0, "
-                 "'2026-11-24T05:00:00Z');"));
+    must(
+        db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+                "INSERT INTO schema_version VALUES (2);"
+                "CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), flavor TEXT NOT NULL, gtid_set "
+                "TEXT NOT NULL, binlog_file TEXT NOT NULL, binlog_pos INTEGER NOT NULL, version INTEGER NOT NULL, "
+                "schema_history_pos INTEGER NOT NULL, updated_at TEXT NOT NULL);"
+                "CREATE TABLE snapshot_table (database_name TEXT NOT NULL, table_name TEXT NOT NULL, state TEXT "
+                "NOT NULL, has_primary_key INTEGER NOT NULL, start_flavor TEXT, start_gtid_set TEXT, start_file "
+                "TEXT, start_pos INTEGER, purge_below INTEGER, PRIMARY KEY (database_name, table_name));"
+                "CREATE TABLE snapshot_chunk (database_name TEXT NOT NULL, table_name TEXT NOT NULL, chunk_index "
+                "INTEGER NOT NULL, lower_key TEXT, upper_key TEXT, done INTEGER NOT NULL DEFAULT 0, version "
+                "INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0, "
+                "PRIMARY KEY (database_name, table_name, chunk_index));"
+                "CREATE TABLE resnapshot_request (id INTEGER PRIMARY KEY AUTOINCREMENT, database_name TEXT NOT "
+                "NULL, table_name TEXT NOT NULL, requested_at TEXT NOT NULL);"
+                "INSERT INTO checkpoint VALUES (1, 'mariadb', '0-1-42', 'mariadb-bin.000002', 977, 300, 0, "
+                "'2026-11-24T05:00:00Z');"));
   }
   {
     auto store = open();

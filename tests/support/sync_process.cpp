@@ -14,8 +14,7 @@ extern char** environ;
 
 namespace mysql2ch::test {
 
-SyncProcess::SyncProcess(const std::string& config, const std::string& log_path, const std::string& level,
-                         bool once) {
+SyncProcess::SyncProcess(const std::string& config, const std::string& log_path, const std::string& level, bool once) {
   const std::string binary = MYSQL2CH_BINARY;
   std::vector<std::string> args{binary, "--log-level", level, "sync", "-c", config};
   if (once) args.push_back("--once");
