@@ -312,11 +312,25 @@ Status SnapshotWorker::purge(const SelectedTable& table, uint64_t below, const s
   return {};
 }
 
+Status SnapshotWorker::run_pass_through_outages(const std::atomic<bool>& stop) {
+  auto backoff = 200ms;
+  while (true) {
+    Status st = run_pass(stop);
+    if (st.ok() || stop.load() || halt_.load() || !st.error().retryable()) return st;
+    // The destination or the source is unreachable (down, restarting, network cut): the chunks done are recorded,
+    // so the pass is simply run again once it answers, as the stream retries its own writes.
+    spdlog::warn("background snapshot: {}; trying again in {} ms", st.error().message(), backoff.count());
+    const auto until = std::chrono::steady_clock::now() + backoff;
+    while (std::chrono::steady_clock::now() < until && !stop.load() && !halt_.load()) std::this_thread::sleep_for(50ms);
+    backoff = std::min<std::chrono::milliseconds>(backoff * 2, 10s);
+  }
+}
+
 void SnapshotWorker::loop(const std::atomic<bool>& stop) {
   // The first pass always runs: it also marks tables completed by earlier runs in the destination.
   for (bool first = true; !stop.load() && !halt_.load(); first = false) {
     auto work = first ? Result<bool>(true) : has_work();
-    Status st = !work.ok() ? Status(work.error()) : *work ? run_pass(stop) : Status();
+    Status st = !work.ok() ? Status(work.error()) : *work ? run_pass_through_outages(stop) : Status();
     if (!st.ok()) {
       if (stop.load() || halt_.load()) return;  // the interruption, not a failure
       spdlog::error("background snapshot: {}", st.error().message());

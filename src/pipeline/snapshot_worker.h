@@ -27,7 +27,9 @@
 // resnapshot requests wait, until the stream hands one over (take_over()) once it made the table.
 //
 // start() runs passes on a thread of its own: one at once, then one whenever a request is pending (polled
-// every 2 s) until `stop` is set or a pass fails (failure() then holds the error; the stream stops on it).
+// every 2 s) until `stop` is set or a pass fails (failure() then holds the error; the stream stops on it). A pass
+// that fails because the destination or the source is unreachable (a retryable error) is run again with backoff
+// (run_pass_through_outages()), so an outage never ends sync; `sync --once` retries its pass the same way.
 //
 // Threading: run_pass() on one thread at a time; start()/stop_and_join() from the owning thread; failure(),
 // take_over(), handles() and tables() from any thread. `config`, `store` and `versions` outlive the worker.
@@ -63,6 +65,9 @@ class SnapshotWorker {
   ~SnapshotWorker();
 
   Status run_pass(const std::atomic<bool>& stop);
+  // run_pass(), run again after retryable failures (with backoff up to 10 s) until it succeeds, fails otherwise,
+  // or `stop` (or stop_and_join()) interrupts it.
+  Status run_pass_through_outages(const std::atomic<bool>& stop);
 
   void start(const std::atomic<bool>& stop);
   // Readers finish their chunk; returns when the thread ended.

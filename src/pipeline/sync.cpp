@@ -167,7 +167,7 @@ Status stream_with_snapshots(const Config& config, const SyncOptions& options, c
   }
   SnapshotWorker worker(config, store, versions, std::move(snapshot_now), options.once ? 0 : 1, std::move(awaited));
   if (options.once) {
-    Status pass = worker.run_pass(stop);
+    Status pass = worker.run_pass_through_outages(stop);
     // A stop request (SIGTERM/SIGINT) during the snapshot is a drain like any other: the chunks done are
     // recorded, and the next start continues from them.
     if (!pass.ok() && stop.load()) {
