@@ -29,7 +29,9 @@ struct Case {
   uint32_t server_id;  // unique: other tests replicate from the same servers
 };
 
-std::string case_name(const testing::TestParamInfo<Case>& info) { return info.param.name; }
+std::string case_name(const testing::TestParamInfo<Case>& info) {
+  return info.param.name;
+}
 
 class DdlOutageTest : public testing::TestWithParam<Case> {
  protected:

@@ -12,6 +12,7 @@
 
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
+#include "support/server_case.h"
 #include "support/source_sql.h"
 #include "support/sync_process.h"
 #include "support/testenv.h"
@@ -19,24 +20,16 @@
 namespace mysql2ch {
 namespace {
 
+using test::server_case_name;
+using test::ServerCase;
+
 namespace fs = std::filesystem;
 using testenv::run_mysql2ch;
 
-struct Param {
-  std::string name;
-  bool mysql;
-  bool chdb;
-  uint32_t server_id;
-};
-
-std::string param_name(const testing::TestParamInfo<Param>& info) {
-  return info.param.name;
-}
-
-class DdlSyncTest : public testing::TestWithParam<Param> {
+class DdlSyncTest : public testing::TestWithParam<ServerCase> {
  protected:
   void SetUp() override {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     if (p.chdb && !chdb_loadable_in_this_build()) GTEST_SKIP() << "libchdb.so cannot load under ASan";
     db_ = prefix_ + p.name;
     dir_ = testenv::scratch_dir(db_);
@@ -63,7 +56,7 @@ class DdlSyncTest : public testing::TestWithParam<Param> {
   }
 
   void write_config(const std::string& on_unparseable) {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     const std::string url =
         p.chdb ? "chdb://" + dir_ + "/chdb" : fmt::format("http://127.0.0.1:{}", testenv::ch_http_port());
     testenv::write_file(config_, fmt::format(R"(source:
@@ -384,16 +377,18 @@ TEST_P(DdlSyncTest, ResumesFromTheDestinationMirrorAfterDdlWithoutLocalState) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, DdlSyncTest,
-                         testing::Values(Param{"maria_http", false, false, 9431},
-                                         Param{"maria_chdb", false, true, 9432}, Param{"mysql_http", true, false, 9433},
-                                         Param{"mysql_chdb", true, true, 9434}),
-                         param_name);
+                         testing::Values(ServerCase{"maria_http", false, false, 9431},
+                                         ServerCase{"maria_chdb", false, true, 9432},
+                                         ServerCase{"mysql_http", true, false, 9433},
+                                         ServerCase{"mysql_chdb", true, true, 9434}),
+                         server_case_name);
 
 INSTANTIATE_TEST_SUITE_P(Servers, DdlDefaultSyncTest,
-                         testing::Values(Param{"maria_http", false, false, 9481},
-                                         Param{"maria_chdb", false, true, 9482}, Param{"mysql_http", true, false, 9483},
-                                         Param{"mysql_chdb", true, true, 9484}),
-                         param_name);
+                         testing::Values(ServerCase{"maria_http", false, false, 9481},
+                                         ServerCase{"maria_chdb", false, true, 9482},
+                                         ServerCase{"mysql_http", true, false, 9483},
+                                         ServerCase{"mysql_chdb", true, true, 9484}),
+                         server_case_name);
 
 }  // namespace
 }  // namespace mysql2ch

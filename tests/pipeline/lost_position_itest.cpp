@@ -123,8 +123,8 @@ class LostPositionTest : public testing::TestWithParam<Param> {
   }
 
   void write_config(const std::string& policy) {
-    const std::string url = GetParam().chdb ? "chdb://" + dir_ + "/chdb"
-                                            : fmt::format("http://127.0.0.1:{}", testenv::ch_http_port());
+    const std::string url =
+        GetParam().chdb ? "chdb://" + dir_ + "/chdb" : fmt::format("http://127.0.0.1:{}", testenv::ch_http_port());
     testenv::write_file(config_, fmt::format(R"(source:
   host: 127.0.0.1
   port: {}
@@ -156,8 +156,8 @@ state:
   }
 
   std::string destination_rows() {
-    auto r = run_mysql2ch(fmt::format("query -c {} \"SELECT id, a FROM {}.t FINAL WHERE _is_deleted = 0 ORDER BY id\"",
-                                      config_, db_));
+    auto r = run_mysql2ch(
+        fmt::format("query -c {} \"SELECT id, a FROM {}.t FINAL WHERE _is_deleted = 0 ORDER BY id\"", config_, db_));
     return r.exit_code == 0 ? r.out : "query failed: " + r.err;
   }
 
@@ -211,8 +211,7 @@ TEST_P(LostPositionTest, FailStopsAndResnapshotRecovers) {
   EXPECT_EQ(destination_rows(), source_rows());
 }
 
-INSTANTIATE_TEST_SUITE_P(Destinations, LostPositionTest,
-                         testing::Values(Param{"http", false}, Param{"chdb", true}),
+INSTANTIATE_TEST_SUITE_P(Destinations, LostPositionTest, testing::Values(Param{"http", false}, Param{"chdb", true}),
                          [](const testing::TestParamInfo<Param>& p) { return p.param.name; });
 
 }  // namespace

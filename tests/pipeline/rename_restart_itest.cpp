@@ -22,6 +22,7 @@
 
 #include "mysql/connection.h"
 #include "support/mirror_compare.h"
+#include "support/server_case.h"
 #include "support/source_sql.h"
 #include "support/sync_process.h"
 #include "support/tcp_relay.h"
@@ -30,22 +31,15 @@
 namespace mysql2ch {
 namespace {
 
+using test::server_case_name;
+using test::ServerCase;
+
 using testenv::run_mysql2ch;
 
-struct Param {
-  std::string name;
-  bool mysql;
-  uint32_t server_id;
-};
-
-std::string param_name(const testing::TestParamInfo<Param>& info) {
-  return info.param.name;
-}
-
-class RenameRestartTest : public testing::TestWithParam<Param> {
+class RenameRestartTest : public testing::TestWithParam<ServerCase> {
  protected:
   void SetUp() override {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     db_ = "ren_restart_" + p.name;
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
@@ -216,7 +210,9 @@ TEST_P(RenameRestartTest, RenameDoneBeforeAKillGetsItsCurrentView) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, RenameRestartTest,
-                         testing::Values(Param{"maria", false, 9821}, Param{"mysql", true, 9822}), param_name);
+                         testing::Values(ServerCase{"maria", false, false, 9821},
+                                         ServerCase{"mysql", true, false, 9822}),
+                         server_case_name);
 
 // The same servers and mirror, for a DDL statement's text. A DEFAULT written with backslash escapes, under the
 // servers' default sql_mode (strict, backslashes escape). Found by the workload test (seed 921725173, MariaDB):
@@ -233,8 +229,10 @@ TEST_P(DdlTextTest, StringDefaultWithBackslashEscapesUnderStrictMode) {
   expect_mirror_exact("t");
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, DdlTextTest, testing::Values(Param{"maria", false, 9821}, Param{"mysql", true, 9822}),
-                         param_name);
+INSTANTIATE_TEST_SUITE_P(Servers, DdlTextTest,
+                         testing::Values(ServerCase{"maria", false, false, 9823},
+                                         ServerCase{"mysql", true, false, 9824}),
+                         server_case_name);
 
 }  // namespace
 }  // namespace mysql2ch

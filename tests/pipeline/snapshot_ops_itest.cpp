@@ -20,28 +20,20 @@
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
 #include "state/state_store.h"
+#include "support/server_case.h"
 #include "support/source_sql.h"
 #include "support/sync_process.h"
 #include "support/testenv.h"
 
-
 namespace mysql2ch {
 namespace {
+
+using test::server_case_name;
+using test::ServerCase;
 
 namespace fs = std::filesystem;
 using testenv::run_mysql2ch;
 using namespace std::chrono_literals;
-
-struct Param {
-  std::string name;
-  bool mysql;
-  bool chdb;
-  uint32_t server_id;
-};
-
-std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
-
-
 
 // Random row changes on tables (id INT PRIMARY KEY, a VARCHAR, b BIGINT) until stopped.
 class Writer {
@@ -77,10 +69,10 @@ class Writer {
   std::thread thread_;
 };
 
-class SnapshotOpsTest : public testing::TestWithParam<Param> {
+class SnapshotOpsTest : public testing::TestWithParam<ServerCase> {
  protected:
   void SetUp() override {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     if (p.chdb && !chdb_loadable_in_this_build()) GTEST_SKIP() << "libchdb.so cannot load under ASan";
     db_ = "snapops_" + p.name;
     dir_ = testenv::scratch_dir(db_);
@@ -114,7 +106,7 @@ class SnapshotOpsTest : public testing::TestWithParam<Param> {
 
   void write_config(const std::vector<std::string>& tables, uint64_t chunk_rows = 2000,
                     const std::string& extra_source = "") {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     const std::string url =
         p.chdb ? "chdb://" + dir_ + "/chdb" : fmt::format("http://127.0.0.1:{}", testenv::ch_http_port());
     std::string include;
@@ -161,9 +153,10 @@ state:
   }
 
   std::string destination_rows(const std::string& table) {
-    auto r = run_mysql2ch(fmt::format("query -c {} \"SELECT id, a, b FROM {}.{} FINAL WHERE _is_deleted = 0 ORDER "
-                                      "BY id\"",
-                                      config_, db_, table));
+    auto r =
+        run_mysql2ch(fmt::format("query -c {} \"SELECT id, a, b FROM {}.{} FINAL WHERE _is_deleted = 0 ORDER "
+                                 "BY id\"",
+                                 config_, db_, table));
     if (r.exit_code != 0) return "query failed: " + r.err;
     return r.out;
   }
@@ -255,7 +248,8 @@ TEST_P(SnapshotOpsTest, KillNineDuringSnapshotResumesChunks) {
     while (child.running()) {
       auto chunks = state()->chunks({db_, "t1"});
       ASSERT_TRUE(chunks.ok()) << chunks.error().message();
-      const auto done = static_cast<size_t>(std::count_if(chunks->begin(), chunks->end(), [](const auto& c) { return c.done; }));
+      const auto done =
+          static_cast<size_t>(std::count_if(chunks->begin(), chunks->end(), [](const auto& c) { return c.done; }));
       if (done >= target || (!chunks->empty() && done == chunks->size() && !chunks->back().upper_key)) break;
       std::this_thread::sleep_for(20ms);
     }
@@ -320,12 +314,14 @@ TEST_P(SnapshotOpsTest, ResnapshotRepairsTheMirror) {
   expect_mirror_exact({"t1"});
   const std::string t = db_ + ".t1";
   // Versions below the pipeline's counter, as a stray writer or a bug would leave them.
-  query(fmt::format("INSERT INTO {0} (id, a, b, _version, _is_deleted) SELECT id, 'corrupt', b, _version + 1, 0 "
-                    "FROM {0} FINAL WHERE id = 7",
-                    t));
-  query(fmt::format("INSERT INTO {0} (id, a, b, _version, _is_deleted) SELECT id, a, b, _version + 1, 1 "
-                    "FROM {0} FINAL WHERE id = 9",
-                    t));
+  query(
+      fmt::format("INSERT INTO {0} (id, a, b, _version, _is_deleted) SELECT id, 'corrupt', b, _version + 1, 0 "
+                  "FROM {0} FINAL WHERE id = 7",
+                  t));
+  query(
+      fmt::format("INSERT INTO {0} (id, a, b, _version, _is_deleted) SELECT id, a, b, _version + 1, 1 "
+                  "FROM {0} FINAL WHERE id = 9",
+                  t));
   query(fmt::format("INSERT INTO {} (id, a, b, _version, _is_deleted) VALUES (777777, 'ghost', 1, 1, 0)", t));
   EXPECT_NE(destination_rows("t1"), source_rows("t1"));
   // Rows the source deletes while ClickHouse holds an old copy of them at a low version.
@@ -386,9 +382,11 @@ TEST_P(SnapshotOpsTest, MirrorOnlyResumeDoesNotSnapshotAgain) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, SnapshotOpsTest,
-                         testing::Values(Param{"maria_http", false, false, 9511}, Param{"maria_chdb", false, true, 9512},
-                                         Param{"mysql_http", true, false, 9513}, Param{"mysql_chdb", true, true, 9514}),
-                         param_name);
+                         testing::Values(ServerCase{"maria_http", false, false, 9511},
+                                         ServerCase{"maria_chdb", false, true, 9512},
+                                         ServerCase{"mysql_http", true, false, 9513},
+                                         ServerCase{"mysql_chdb", true, true, 9514}),
+                         server_case_name);
 
 }  // namespace
 }  // namespace mysql2ch

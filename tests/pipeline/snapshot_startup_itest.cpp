@@ -19,30 +19,25 @@
 #include "mysql/connection.h"
 #include "state/state_store.h"
 #include "support/mirror_compare.h"
-#include "support/sync_process.h"
+#include "support/server_case.h"
 #include "support/source_sql.h"
+#include "support/sync_process.h"
 #include "support/testenv.h"
 
 namespace mysql2ch {
 namespace {
 
+using test::server_case_name;
+using test::ServerCase;
+
 namespace fs = std::filesystem;
 using testenv::run_mysql2ch;
 using namespace std::chrono_literals;
 
-struct Param {
-  std::string name;
-  bool mysql;
-  uint32_t server_id;
-};
-
-std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
-
-
-class SnapshotStartupTest : public testing::TestWithParam<Param> {
+class SnapshotStartupTest : public testing::TestWithParam<ServerCase> {
  protected:
   void SetUp() override {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     db_ = "snapfix_" + p.name;
     dir_ = testenv::scratch_dir(db_);
     port_ = p.mysql ? testenv::mysql_port() : testenv::mariadb_port();
@@ -79,7 +74,8 @@ class SnapshotStartupTest : public testing::TestWithParam<Param> {
   void write_config(const std::vector<std::string>& tables, uint64_t chunk_rows) {
     std::string include;
     for (const auto& t : tables) include += fmt::format("{}\"{}.{}\"", include.empty() ? "" : ", ", db_, t);
-    testenv::write_file(config_, fmt::format(R"(source:
+    testenv::write_file(
+        config_, fmt::format(R"(source:
   host: 127.0.0.1
   port: {}
   user: root
@@ -101,8 +97,7 @@ pipeline:
 state:
   path: {}/state
 )",
-                                             port_, GetParam().server_id, testenv::ch_http_port(), db_, include,
-                                             chunk_rows, dir_));
+                             port_, GetParam().server_id, testenv::ch_http_port(), db_, include, chunk_rows, dir_));
   }
 
   void sync_once() {
@@ -249,7 +244,9 @@ TEST_P(SnapshotStartupTest, MirrorResumeRereadsPartialSnapshot) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, SnapshotStartupTest,
-                         testing::Values(Param{"maria", false, 9621}, Param{"mysql", true, 9622}), param_name);
+                         testing::Values(ServerCase{"maria", false, false, 9621},
+                                         ServerCase{"mysql", true, false, 9622}),
+                         server_case_name);
 
 }  // namespace
 }  // namespace mysql2ch

@@ -18,6 +18,7 @@
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
 #include "support/mirror_compare.h"
+#include "support/server_case.h"
 #include "support/source_sql.h"
 #include "support/sync_process.h"
 #include "support/tcp_relay.h"
@@ -26,25 +27,19 @@
 namespace mysql2ch {
 namespace {
 
+using test::server_case_name;
+using test::ServerCase;
+
 namespace fs = std::filesystem;
 using testenv::run_mysql2ch;
-
-struct Param {
-  std::string name;     // database and directory name
-  bool mysql;           // MySQL 9.x, else MariaDB
-  bool chdb;            // chDB, else ClickHouse 18.16 over HTTP
-  uint32_t server_id;   // unique per parameter: tests may run while others replicate
-};
-
-std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
 
 // The tables every test compares.
 const std::vector<std::string> kTables = {"t1", "t2", "truncated"};
 
-class SyncTest : public testing::TestWithParam<Param> {
+class SyncTest : public testing::TestWithParam<ServerCase> {
  protected:
   void SetUp() override {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     if (p.chdb && !chdb_loadable_in_this_build()) GTEST_SKIP() << "libchdb.so cannot load under ASan";
     db_ = "sync_" + p.name;
     dir_ = testenv::scratch_dir(db_);
@@ -80,7 +75,7 @@ class SyncTest : public testing::TestWithParam<Param> {
   }
 
   void write_config(const std::string& http_url, const std::string& state = "state") {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     const std::string url = p.chdb ? "chdb://" + dir_ + "/chdb" : http_url;
     testenv::write_file(config_, fmt::format(R"(source:
   host: 127.0.0.1
@@ -244,17 +239,13 @@ TEST_P(SyncTest, KillNineUnderWriteLoadLosesAndDuplicatesNothing) {
     for (int i = 0; !done.load(); ++i) {
       const int id = static_cast<int>(rng() % 2000);
       switch (rng() % 5) {
-        case 0:
-          (void)w.execute(fmt::format("REPLACE INTO {}.t1 VALUES ({}, 'w{}', {})", db_, id, i, i));
-          break;
+        case 0: (void)w.execute(fmt::format("REPLACE INTO {}.t1 VALUES ({}, 'w{}', {})", db_, id, i, i)); break;
         case 1: (void)w.execute(fmt::format("UPDATE {}.t1 SET b = b + 1 WHERE id = {}", db_, id)); break;
         case 2: (void)w.execute(fmt::format("DELETE FROM {}.t1 WHERE id = {}", db_, id)); break;
         case 3:
           (void)w.execute(fmt::format("UPDATE IGNORE {}.t1 SET id = {} WHERE id = {}", db_, 2000 + id, id));
           break;
-        default:
-          (void)w.execute(fmt::format("INSERT IGNORE INTO {}.t2 VALUES ({}, 'k', {})", db_, id, i));
-          break;
+        default: (void)w.execute(fmt::format("INSERT IGNORE INTO {}.t2 VALUES ({}, 'k', {})", db_, id, i)); break;
       }
     }
   });
@@ -283,9 +274,10 @@ TEST_P(SyncTest, StopUnderWriteLoadCheckpointsEveryRowApplied) {
   sync_once();
   // The highest version in the destination: every row written so far, flushed.
   auto max_version = [&] {
-    auto r = run_mysql2ch(fmt::format("query -c {} \"SELECT max(v) FROM (SELECT max(_version) AS v FROM {}.t1 "
-                                      "UNION ALL SELECT max(_version) AS v FROM {}.t2)\"",
-                                      config_, db_, db_));
+    auto r =
+        run_mysql2ch(fmt::format("query -c {} \"SELECT max(v) FROM (SELECT max(_version) AS v FROM {}.t1 "
+                                 "UNION ALL SELECT max(_version) AS v FROM {}.t2)\"",
+                                 config_, db_, db_));
     return r.exit_code == 0 ? std::stoull(r.out) : 0ull;
   };
   std::atomic<bool> done{false};
@@ -342,9 +334,11 @@ TEST_P(SyncTest, DestinationOutageLosesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, SyncTest,
-                         testing::Values(Param{"maria_http", false, false, 9411}, Param{"maria_chdb", false, true, 9412},
-                                         Param{"mysql_http", true, false, 9413}, Param{"mysql_chdb", true, true, 9414}),
-                         param_name);
+                         testing::Values(ServerCase{"maria_http", false, false, 9411},
+                                         ServerCase{"maria_chdb", false, true, 9412},
+                                         ServerCase{"mysql_http", true, false, 9413},
+                                         ServerCase{"mysql_chdb", true, true, 9414}),
+                         server_case_name);
 
 }  // namespace
 }  // namespace mysql2ch

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "mysql/connection.h"
+#include "support/server_case.h"
 #include "support/source_sql.h"
 #include "support/sync_process.h"
 #include "support/testenv.h"
@@ -21,22 +22,15 @@
 namespace mysql2ch {
 namespace {
 
+using test::server_case_name;
+using test::ServerCase;
+
 using testenv::run_mysql2ch;
 
-struct Param {
-  std::string name;
-  bool mysql;
-  uint32_t server_id;
-};
-
-std::string param_name(const testing::TestParamInfo<Param>& info) {
-  return info.param.name;
-}
-
-class XaSyncTest : public testing::TestWithParam<Param> {
+class XaSyncTest : public testing::TestWithParam<ServerCase> {
  protected:
   void SetUp() override {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     db_ = "xa_" + p.name;
     other_db_ = "xa_" + p.name + "_other";
     dir_ = testenv::scratch_dir(db_);
@@ -282,8 +276,9 @@ TEST_P(XaSyncTest, DdlOnATableWithRowsSinceTheHeldCheckpointStopsNamingIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, XaSyncTest,
-                         testing::Values(Param{"maria_http", false, 9711}, Param{"mysql_http", true, 9712}),
-                         param_name);
+                         testing::Values(ServerCase{"maria_http", false, false, 9711},
+                                         ServerCase{"mysql_http", true, false, 9712}),
+                         server_case_name);
 
 }  // namespace
 }  // namespace mysql2ch

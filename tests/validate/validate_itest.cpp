@@ -5,7 +5,6 @@
 // keys (and the first differing column), in the text and in the JSON report.
 #include <fmt/core.h>
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,6 +19,7 @@
 
 #include "clickhouse/chdb_library.h"
 #include "mysql/connection.h"
+#include "support/server_case.h"
 #include "support/source_sql.h"
 #include "support/testenv.h"
 
@@ -28,30 +28,23 @@ extern char** environ;
 namespace mysql2ch {
 namespace {
 
+using test::server_case_name;
+using test::ServerCase;
+
 using testenv::run_mysql2ch;
-
-struct Param {
-  std::string name;
-  bool mysql;
-  bool chdb;
-  uint32_t server_id;
-};
-
-std::string param_name(const testing::TestParamInfo<Param>& info) { return info.param.name; }
-
-
 
 // A newer version than anything `sync` wrote in these tests.
 constexpr uint64_t kInjectedVersion = 4000000000ull;
 
-class ValidateTest : public testing::TestWithParam<Param> {
+class ValidateTest : public testing::TestWithParam<ServerCase> {
  protected:
   void SetUp() override {
-    const Param& p = GetParam();
+    const ServerCase& p = GetParam();
     if (p.chdb && !chdb_loadable_in_this_build()) GTEST_SKIP() << "libchdb.so cannot load under ASan";
     db_ = "val_" + p.name;
     dir_ = testenv::scratch_dir(db_);
-    src_ = std::make_unique<Connection>(test::root_connection(p.mysql ? testenv::mysql_port() : testenv::mariadb_port()));
+    src_ =
+        std::make_unique<Connection>(test::root_connection(p.mysql ? testenv::mysql_port() : testenv::mariadb_port()));
     exec("DROP DATABASE IF EXISTS " + db_);
     exec("CREATE DATABASE " + db_);
     exec(fmt::format(R"(CREATE TABLE {}.types (
@@ -68,17 +61,17 @@ class ValidateTest : public testing::TestWithParam<Param> {
           "'2020-{:02}-{:02}', '2021-03-04 05:06:{:02}.123456', '2022-01-01 00:00:{:02}.5', '-12:34:{:02}.789', "
           "'caf\xc3\xa9', 'na\xc3\xafve \xf0\x9f\x98\x80 {}', X'000102{:02X}', X'ABCD{:02X}', X'00FF', 'text {}', "
           "'b', 'x,z', '{{\"a\": {}, \"b\": [1, 2.5]}}', {})",
-          k == 1 ? "" : ",", k, k - 20, k * 100, -k * 1000, 18446744073709551615ull - static_cast<uint64_t>(k),
-          k % 2, k, k, k, k % 32, 2000 + k, k % 12 + 1, k % 28 + 1, k, k, k, k, k, k, k, k,
-          k % 3 == 0 ? "NULL" : "'n'");
+          k == 1 ? "" : ",", k, k - 20, k * 100, -k * 1000, 18446744073709551615ull - static_cast<uint64_t>(k), k % 2,
+          k, k, k, k % 32, 2000 + k, k % 12 + 1, k % 28 + 1, k, k, k, k, k, k, k, k, k % 3 == 0 ? "NULL" : "'n'");
     }
     exec(fmt::format("INSERT INTO {}.types VALUES {}", db_, values));
     // A text key of two columns: compared as one range (MySQL's collation order is not ClickHouse's).
-    exec(fmt::format("CREATE TABLE {}.ckey (region VARCHAR(10), id INT, v VARCHAR(20), PRIMARY KEY (region, id))",
-                     db_));
-    exec(fmt::format("INSERT INTO {}.ckey VALUES ('eu', 1, 'a'), ('eu', 2, 'b'), ('eu', 3, 'c'), ('us', 1, 'd'), "
-                     "('asia', 7, 'e')",
-                     db_));
+    exec(
+        fmt::format("CREATE TABLE {}.ckey (region VARCHAR(10), id INT, v VARCHAR(20), PRIMARY KEY (region, id))", db_));
+    exec(
+        fmt::format("INSERT INTO {}.ckey VALUES ('eu', 1, 'a'), ('eu', 2, 'b'), ('eu', 3, 'c'), ('us', 1, 'd'), "
+                    "('asia', 7, 'e')",
+                    db_));
     // An integer key over many ranges (--range-rows 50).
     exec(fmt::format("CREATE TABLE {}.ranged (id BIGINT PRIMARY KEY, a INT, b VARCHAR(20))", db_));
     values.clear();
@@ -94,7 +87,8 @@ class ValidateTest : public testing::TestWithParam<Param> {
     config_ = dir_ + "/mirror.yaml";
     const std::string url =
         p.chdb ? "chdb://" + dir_ + "/chdb" : fmt::format("http://127.0.0.1:{}", testenv::ch_http_port());
-    testenv::write_file(config_, fmt::format(R"(source:
+    testenv::write_file(
+        config_, fmt::format(R"(source:
   host: 127.0.0.1
   port: {}
   user: root
@@ -111,8 +105,7 @@ pipeline:
 state:
   path: state
 )",
-                                             p.mysql ? testenv::mysql_port() : testenv::mariadb_port(), p.server_id,
-                                             url, db_, db_));
+                             p.mysql ? testenv::mysql_port() : testenv::mariadb_port(), p.server_id, url, db_, db_));
   }
 
   void TearDown() override {
@@ -135,18 +128,20 @@ state:
   // (column name → ClickHouse expression), `deleted` makes it a tombstone.
   void reinsert(const std::string& table, const std::string& where, const std::pair<std::string, std::string>& replace,
                 bool deleted) {
-    auto cols = src_->query(fmt::format("SELECT column_name FROM information_schema.columns WHERE table_schema = '{}' "
-                                        "AND table_name = '{}' ORDER BY ordinal_position",
-                                        db_, table));
+    auto cols =
+        src_->query(fmt::format("SELECT column_name FROM information_schema.columns WHERE table_schema = '{}' "
+                                "AND table_name = '{}' ORDER BY ordinal_position",
+                                db_, table));
     ASSERT_TRUE(cols.ok());
     std::string names, select;
     for (const auto& row : cols->rows) {
       names += *row[0] + ", ";
       select += (*row[0] == replace.first ? replace.second : *row[0]) + ", ";
     }
-    auto r = ch(fmt::format("INSERT INTO {0}.{1} ({2}_version, _is_deleted) SELECT {3}toUInt64({4}), toUInt8({5}) "
-                            "FROM {0}.{1} FINAL WHERE _is_deleted = 0 AND {6}",
-                            db_, table, names, select, kInjectedVersion, deleted ? 1 : 0, where));
+    auto r =
+        ch(fmt::format("INSERT INTO {0}.{1} ({2}_version, _is_deleted) SELECT {3}toUInt64({4}), toUInt8({5}) "
+                       "FROM {0}.{1} FINAL WHERE _is_deleted = 0 AND {6}",
+                       db_, table, names, select, kInjectedVersion, deleted ? 1 : 0, where));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 
@@ -244,7 +239,8 @@ TEST_P(ValidateTest, EqualMirrorThenInjectedDifferencesAreNamed) {
   EXPECT_EQ(nokey["keys"].size(), 0u);
 
   // --max-keys and --tables narrow the text report.
-  auto text = run_mysql2ch(fmt::format("validate -c {} --tables '{}.rang*' --max-keys 2 --range-rows 50", config_, db_));
+  auto text =
+      run_mysql2ch(fmt::format("validate -c {} --tables '{}.rang*' --max-keys 2 --range-rows 50", config_, db_));
   EXPECT_EQ(text.exit_code, 1) << text.err;
   EXPECT_NE(text.out.find("3 differing key(s), the first 2"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find(db_ + ".ckey"), std::string::npos) << text.out;
@@ -308,9 +304,10 @@ TEST_P(ValidateTest, WhileSyncStreamsLagIsNotReportedAsDifference) {
   exec(fmt::format("DELETE FROM {}.ranged WHERE id BETWEEN 300 AND 320", db_));
   exec(fmt::format("INSERT INTO {}.ranged VALUES (2000, 1, 'new'), (2001, 2, 'new')", db_));
   // A generous bound for the checkpoint on a loaded machine; the wait ends as soon as the checkpoint is there.
-  auto r = run_mysql2ch(fmt::format("validate -c {} --tables '{}.ranged' --range-rows 50 --rechecks 5 "
-                                    "--recheck-wait 300 --json",
-                                    config_, db_));
+  auto r =
+      run_mysql2ch(fmt::format("validate -c {} --tables '{}.ranged' --range-rows 50 --rechecks 5 "
+                               "--recheck-wait 300 --json",
+                               config_, db_));
   done.store(true);
   writer.join();
   EXPECT_EQ(writer_error, "");
@@ -347,9 +344,10 @@ TEST_P(ValidateTest, JsonFromTheSnapshotAndFromTheStreamIsStoredAlike) {
   ASSERT_EQ(stream.exit_code, 0) << stream.err;
 
   // Every document is stored twice (ids k and k + 100) with one spelling.
-  const auto same = ch(fmt::format("SELECT count() FROM (SELECT j FROM {}.jdocs FINAL WHERE _is_deleted = 0 GROUP BY j "
-                                   "HAVING count() = 2 AND min(id) + 100 = max(id))",
-                                   db_));
+  const auto same =
+      ch(fmt::format("SELECT count() FROM (SELECT j FROM {}.jdocs FINAL WHERE _is_deleted = 0 GROUP BY j "
+                     "HAVING count() = 2 AND min(id) + 100 = max(id))",
+                     db_));
   ASSERT_EQ(same.exit_code, 0) << same.err;
   EXPECT_EQ(same.out, fmt::format("{}\n", docs.size()));
   const nlohmann::json report = validate_json(0);
@@ -359,9 +357,11 @@ TEST_P(ValidateTest, JsonFromTheSnapshotAndFromTheStreamIsStoredAlike) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, ValidateTest,
-                         testing::Values(Param{"maria_http", false, false, 9711}, Param{"maria_chdb", false, true, 9712},
-                                         Param{"mysql_http", true, false, 9713}, Param{"mysql_chdb", true, true, 9714}),
-                         param_name);
+                         testing::Values(ServerCase{"maria_http", false, false, 9741},
+                                         ServerCase{"maria_chdb", false, true, 9742},
+                                         ServerCase{"mysql_http", true, false, 9743},
+                                         ServerCase{"mysql_chdb", true, true, 9744}),
+                         server_case_name);
 
 TEST(ValidateCommand, ConfigurationErrorsExit2AndUnreachableServersExit3) {
   const std::string dir = testenv::scratch_dir("val_errors");
