@@ -126,7 +126,21 @@ struct SourceAtStart {
 
 Result<SourceAtStart> describe_source(const ConnectOptions& connect, const TablesConfig& tables, bool fix_position) {
   TRY_ASSIGN(Connection probe, Connection::open(connect));
-  TRY_ASSIGN(SchemaTracker described, SchemaTracker::seed(probe, tables));
+  // A DDL while a table is described fails the description (kUnavailable, schema_tracker.cpp); it is taken
+  // again. Each retry needs another DDL on the source in that short window, so a bounded number suffices.
+  constexpr int kTries = 20;
+  std::optional<SchemaTracker> seeded;
+  for (int attempt = 1; !seeded; ++attempt) {
+    auto described = SchemaTracker::seed(probe, tables);
+    if (described.ok()) {
+      seeded.emplace(std::move(described).value());
+      break;
+    }
+    if (described.error().code() != ErrorCode::kUnavailable || attempt == kTries) return std::move(described).error();
+    spdlog::info("{}; describing the source's tables again", described.error().message());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  SchemaTracker described = std::move(*seeded);
   std::optional<binlog::StreamPosition> position;
   if (fix_position) {
     TRY_ASSIGN(position, binlog::current_position(probe));
